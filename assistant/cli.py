@@ -1,0 +1,137 @@
+"""The `vixshield` command line: one click group whose subcommands read like sentences.
+
+Heavy imports (torch, faiss, the app) happen inside the commands that need
+them, so `vixshield calc ...` answers without loading any model.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from assistant.errors import VixShieldError
+from assistant.settings import get_settings
+
+
+class _Group(click.Group):
+    """Turns our own errors into one clear line on stderr and exit status 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except VixShieldError as err:
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+def app() -> None:
+    """Ask VixShield: cited answers and calculators for SPX iron condors hedged with the ALVH."""
+
+
+# --- corpus -----------------------------------------------------------------
+
+
+@app.group()
+def corpus() -> None:
+    """Manage the article corpus."""
+
+
+@corpus.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder for the articles (default: corpus/articles)")
+def corpus_import(paths: tuple[Path, ...], out: Path | None) -> None:
+    """Import exported knowledge-base pages into corpus/articles/."""
+    from assistant.ingest import import_pages
+
+    out = out or get_settings().corpus_dir / "articles"
+    report = import_pages(list(paths), out)
+    for path, reason in report.skipped:
+        click.echo(f"warning: skipped {path}: {reason}", err=True)
+    for article_path in report.written:
+        click.echo(f"imported {article_path}")
+    click.echo(f"{len(report.written)} imported, {len(report.skipped)} skipped")
+
+
+# --- index and search ---------------------------------------------------------
+
+
+@app.group()
+def index() -> None:
+    """Build the search index."""
+
+
+@index.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even when the corpus has not changed")
+def index_build(force: bool) -> None:
+    """Build the hybrid (dense + BM25) index from the corpus."""
+    from assistant.index import SearchIndex
+
+    idx = SearchIndex(get_settings())
+    if not force and not idx.is_stale():
+        click.echo("index is up to date (use --force to rebuild)")
+        return
+    manifest = idx.build(progress=True)
+    click.echo(f"built {manifest['chunk_count']} chunks into {idx.current_dir}")
+
+
+@app.command()
+@click.argument("query")
+@click.option("--k", default=5, show_default=True, help="How many passages")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON")
+def search(query: str, k: int, as_json: bool) -> None:
+    """Search the knowledge base and print ranked passages with source and score."""
+    from assistant.index import SearchIndex
+
+    idx = SearchIndex(get_settings())
+    idx.load()
+    hits = idx.search(query, k=k)
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        return
+    for rank, hit in enumerate(hits, 1):
+        click.echo(f"{rank}. [{hit.score:.3f}] {hit.chunk.title} ({hit.chunk.source_id})")
+        click.echo(f"   {hit.chunk.text[:300]}")
+
+
+# --- serve --------------------------------------------------------------------
+
+
+@app.command()
+@click.option("--host", default=None, help="Address to bind (default VIXSHIELD_HOST or 127.0.0.1)")
+@click.option("--port", default=None, type=int, help="Port (default VIXSHIELD_PORT or 8000)")
+@click.option("--workers", default=None, type=int, help="uvicorn worker processes")
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the API, the widget and the demo page with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    from assistant.index import SearchIndex
+
+    idx = SearchIndex(settings)
+    if idx.is_stale():
+        click.echo("corpus changed since the last build: rebuilding the index", err=True)
+        idx.build(progress=True)
+    uvicorn.run(
+        "assistant.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level="warning",
+    )
+
+
+# --- calculators ----------------------------------------------------------------
+# One subcommand per calculator, generated from calculators.registry (assistant/cli_calc.py).
+
+from assistant.cli_calc import calc  # noqa: E402  (light: imports no model)
+
+app.add_command(calc)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,37 @@
+"""All configuration in one place: environment variables prefixed ``VIXSHIELD_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VIXSHIELD_", env_file=None, extra="ignore")
+
+    corpus_dir: Path = Field(ROOT / "corpus", description="Articles (corpus/articles/*.md) and corpus/glossary.yaml")
+    index_dir: Path = Field(ROOT / "index", description="Where the built search index lives")
+    db_path: Path = Field(ROOT / "data" / "vixshield.db", description="SQLite file for conversations and feedback")
+    embedding_model: str = Field("", description="A sentence-transformers folder; empty means the bundled all-MiniLM-L6-v2")
+    query_encoder: str = Field("onnx", description="'onnx' (int8 export, no torch at query time) or 'torch' (sentence-transformers)")
+    hnsw_threshold: int = Field(20000, description="Chunk count above which the dense index is HNSW instead of flat")
+    host: str = Field("127.0.0.1", description="Address `vixshield serve` binds")
+    port: int = Field(8000, description="Port `vixshield serve` binds")
+    workers: int = Field(1, description="uvicorn worker processes")
+    api_key: str = Field("", description="Key for POST /v1/admin/reindex (header X-API-Key); empty disables the endpoint")
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"], description="Origins allowed to call the API from a browser (JSON list)")
+    rate_limit_per_minute: float = Field(120, description="Requests a client may make per minute (token bucket refill)")
+    rate_limit_burst: int = Field(40, description="Token bucket size per client")
+    max_body_bytes: int = Field(16384, description="Largest request body accepted")
+    multiplier: int = Field(100, description="SPX option contract multiplier (dollars per index point)")
+    decline_threshold: float = Field(0.30, description="Minimum dense similarity of the best passage for a grounded answer")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
