@@ -97,6 +97,82 @@ def search(query: str, k: int, as_json: bool) -> None:
         click.echo(f"   {hit.chunk.text[:300]}")
 
 
+# --- ask and chat -------------------------------------------------------------------
+
+
+def _assistant():
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant(get_settings())
+    assistant.warm_up()
+    return assistant
+
+
+def _print_reply(reply, console) -> None:
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    console.print(Markdown(reply.answer))
+    for calc in reply.calculations:
+        table = Table(title=calc.calculator, show_header=True)
+        table.add_column("output")
+        table.add_column("value", justify="right")
+        from assistant.compose import fmt_output
+
+        for name, value in calc.outputs.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                table.add_row(name, fmt_output(name, value))
+        console.print(table)
+    for c in reply.citations:
+        where = c.url or c.source_id
+        console.print(f"[dim][{c.id}] {c.title} — {where}[/dim]")
+
+
+@app.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the reply object of the chat contract")
+@click.option("--conversation", "conversation_id", default=None, help="Continue this conversation")
+def ask(question: str, as_json: bool, conversation_id: str | None) -> None:
+    """Ask one question and print the cited answer."""
+    reply = _assistant().run(question, conversation_id)
+    if as_json:
+        click.echo(reply.model_dump_json(indent=2))
+        return
+    from rich.console import Console
+
+    console = Console()
+    _print_reply(reply, console)
+    console.print(f"[dim]conversation {reply.conversation_id}[/dim]")
+
+
+@app.command()
+@click.option("--conversation", "conversation_id", default=None, help="Continue this conversation")
+def chat(conversation_id: str | None) -> None:
+    """Chat in the terminal (empty line or Ctrl-D to quit)."""
+    import readline  # noqa: F401  (line editing and history for input())
+
+    from rich.console import Console
+
+    console = Console()
+    assistant = _assistant()
+    console.print("[bold]Ask VixShield[/bold] — educational, not financial advice. Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if not question:
+            return
+        try:
+            reply = assistant.run(question, conversation_id)
+        except VixShieldError as err:
+            console.print(f"[red]{err}[/red]")
+            continue
+        conversation_id = reply.conversation_id
+        _print_reply(reply, console)
+
+
 # --- serve --------------------------------------------------------------------
 
 

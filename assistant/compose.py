@@ -1,0 +1,321 @@
+"""Turning passages and calculations into short, cited Markdown answers.
+
+Extractive and deterministic: the answer's sentences are the corpus's own
+sentences (or the glossary's definitions), numbered [n] in order of first
+use; calculator answers show the calculator's figures, formatted for reading.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.reply import Calculation, Citation
+
+DISCLAIMER = "_Educational, not financial advice._"
+SCOPE_LINE = (
+    "I can help with the VixShield methodology (SPX iron condors hedged with the ALVH, "
+    "the Adaptive Layered VIX Hedge), the options and market terms its articles use, "
+    "and calculators for iron condors, hedge ratios and correlations."
+)
+MAX_WORDS = 120
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = set(
+    "a an the and or of to in on for by with is are was were be been it its this that these those what which who how "
+    "does do did can could should would will about as at from into than then there their they them you your i me my "
+    "we our us why when where whats what's explain tell more mean means really".split()
+)
+# Sentences of the corpus that carry no answer on their own.
+_BOILERPLATE = re.compile(
+    r"^(to (explore|deepen)|this discussion is provided|in the world of|consider how)", re.I
+)
+
+
+# --- citations ------------------------------------------------------------------
+
+
+@dataclass
+class CitationList:
+    """Citations numbered 1..n in order of first use; one per passage."""
+
+    items: list[Citation] = field(default_factory=list)
+    _by_chunk: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, chunk) -> int:
+        if chunk.id not in self._by_chunk:
+            number = len(self.items) + 1
+            self._by_chunk[chunk.id] = number
+            self.items.append(
+                Citation(id=number, source_id=chunk.source_id, title=chunk.title, url=chunk.url, text=chunk.text)
+            )
+        return self._by_chunk[chunk.id]
+
+
+def renumber(answer: str, citations: list) -> tuple[str, list]:
+    """Keep only the citations the answer uses, numbered 1..n in order of first use."""
+    by_id = {c.id: c for c in citations}
+    order: dict[int, int] = {}
+    for found in re.findall(r"\[(\d+)\]", answer):
+        old = int(found)
+        if old in by_id and old not in order:
+            order[old] = len(order) + 1
+    answer = re.sub(r"\[(\d+)\]", lambda m: f"[{order.get(int(m.group(1)), m.group(1))}]", answer)
+    kept = [by_id[old].model_copy(update={"id": new}) for old, new in order.items()]
+    return answer, kept
+
+
+# --- sentences ------------------------------------------------------------------
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def clean_sentence(sentence: str) -> str:
+    """A corpus sentence as it reads inside an answer: no bullet dash or heading marks."""
+    return re.sub(r"^\s*(?:[-*]\s+|#+\s+)", "", sentence).strip()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    chunk: object
+    position: int
+    text: str
+    score: float
+    vector: np.ndarray
+
+
+def pick_sentences(question: str, query_vector: np.ndarray, hits, index, limit: int = 3) -> list[Candidate]:
+    """The 2–4 sentences of the top passages most similar to the question.
+
+    Score = cosine(question, sentence) + 0.1 × share of the question's content
+    words the sentence contains + a small bonus for the passage's rank; near
+    duplicates (cosine > 0.9 to one already picked) are skipped.
+    """
+    asked = content_words(question)
+    candidates: list[Candidate] = []
+    for rank, hit in enumerate(hits):
+        sentences, vectors = index.sentences(hit.chunk.id)
+        for position, (sentence, vector) in enumerate(zip(sentences, vectors)):
+            text = clean_sentence(sentence)
+            if len(text.split()) < 6 or _BOILERPLATE.match(text) or text.endswith(":"):
+                continue
+            overlap = len(asked & content_words(text)) / max(1, len(asked))
+            score = float(vector @ query_vector) + 0.1 * overlap + 0.02 * (len(hits) - rank)
+            candidates.append(Candidate(hit.chunk, position, text, score, vector))
+    candidates.sort(key=lambda c: c.score, reverse=True)
+    chosen: list[Candidate] = []
+    words = 0
+    for cand in candidates:
+        if any(float(cand.vector @ c.vector) > 0.9 for c in chosen):
+            continue
+        length = len(cand.text.split())
+        if chosen and words + length > MAX_WORDS:
+            continue
+        chosen.append(cand)
+        words += length
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def readable_order(chosen: list[Candidate], hits) -> list[Candidate]:
+    """Group sentences by passage (best passage first) and keep each passage's own order."""
+    rank = {hit.chunk.id: i for i, hit in enumerate(hits)}
+    first_pick = {}
+    for i, cand in enumerate(chosen):
+        first_pick.setdefault(cand.chunk.id, i)
+    return sorted(chosen, key=lambda c: (first_pick[c.chunk.id], rank.get(c.chunk.id, 0), c.position))
+
+
+def cited_sentences(chosen: list[Candidate], citations: CitationList) -> str:
+    """Sentences joined into a paragraph, each passage's marker after its last sentence."""
+    parts = []
+    for i, cand in enumerate(chosen):
+        number = citations.cite(cand.chunk)
+        last_of_passage = i + 1 == len(chosen) or chosen[i + 1].chunk.id != cand.chunk.id
+        parts.append(f"{cand.text} [{number}]" if last_of_passage else cand.text)
+    return " ".join(parts)
+
+
+# --- numbers for reading ---------------------------------------------------------
+
+
+def fmt_number(value: float, decimals: int = 2) -> str:
+    """5746.5 -> '5,746.5'; 3.5 -> '3.5'; 0.30000000004 -> '0.3'."""
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt_points(value: float) -> str:
+    """Index points with two decimals: 3.5 -> '3.50', 5746.5 -> '5,746.50'."""
+    return f"{value:,.2f}"
+
+
+def fmt_money(value: float) -> str:
+    """Dollars: 4650 -> '$4,650'; -12.345 -> '-$12.35'."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    body = f"{value:,.0f}" if abs(value - round(value)) < 0.005 else f"{value:,.2f}"
+    return f"{sign}${body}"
+
+
+def fmt_pct(value: float) -> str:
+    """A probability or share as a percentage: 0.41812 -> '41.8%'."""
+    return f"{100 * value:.1f}%"
+
+
+_MONEY = re.compile(r"(^|_)(max_profit|max_loss|expected_value|notional|payoff|cost|loss|budget|amount|dollars?)($|_)")
+_SHARE = re.compile(r"(^|_)(pop|p|probability|effectiveness|r_squared|fraction|share|allocation|pct)($|_)")
+
+
+def fmt_output(name: str, value) -> str:
+    """Format one calculator output by what its name says it is."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(float(value)):
+            return "n/a"
+        if name.endswith("_points"):
+            return fmt_points(value)
+        if _SHARE.search(name) and not name.endswith("_ratio") and abs(value) <= 1.0:
+            return fmt_pct(value)
+        if _MONEY.search(name):
+            return fmt_money(value)
+        if isinstance(value, int) or float(value).is_integer():
+            return fmt_number(value, 0)
+        return fmt_number(value, 4)
+    return str(value)
+
+
+def label(name: str) -> str:
+    return name.replace("_", " ").replace("pop", "probability of profit").capitalize()
+
+
+# --- calculation answers --------------------------------------------------------
+
+_CONDOR_ORDER = [
+    "breakevens",
+    "max_profit",
+    "max_loss",
+    "risk_reward",
+    "pop",
+    "p_max_profit",
+    "p_max_loss",
+    "p_touch_short_put",
+    "p_touch_short_call",
+    "expected_value",
+    "expected_move",
+]
+_FOCUS_ALIASES = {"lower_breakeven": "breakevens", "upper_breakeven": "breakevens"}
+
+
+def _condor_line(key: str, out: dict) -> str | None:
+    get = out.get
+    if key == "breakevens":
+        return f"Break-evens: **{fmt_number(get('lower_breakeven'))}** and **{fmt_number(get('upper_breakeven'))}**"
+    if get(key) is None:
+        return None
+    if key == "max_profit":
+        return f"Max profit: {fmt_points(get('max_profit_points'))} points = **{fmt_money(get('max_profit'))}**"
+    if key == "max_loss":
+        return f"Max loss: {fmt_points(get('max_loss_points'))} points = **{fmt_money(get('max_loss'))}**"
+    if key == "risk_reward":
+        return f"Risk/reward: {fmt_number(get('risk_reward'))} to 1"
+    if key == "pop":
+        return f"Probability of profit (ends between the break-evens): **{fmt_pct(get('pop'))}**"
+    if key == "p_max_profit":
+        return f"Probability of max profit (ends between the short strikes): {fmt_pct(get('p_max_profit'))}"
+    if key == "p_max_loss":
+        return f"Probability of max loss: {fmt_pct(get('p_max_loss'))}"
+    if key == "p_touch_short_put":
+        return f"Probability of touching the short put before expiry: {fmt_pct(get('p_touch_short_put'))}"
+    if key == "p_touch_short_call":
+        return f"Probability of touching the short call before expiry: {fmt_pct(get('p_touch_short_call'))}"
+    if key == "expected_value":
+        return f"Expected value at expiry: {fmt_money(get('expected_value'))}"
+    if key == "expected_move":
+        return f"Expected move (spot × IV × √T): ±{fmt_number(get('expected_move'))} points"
+    return None
+
+
+def compose_iron_condor(calc: Calculation, focus: tuple[str, ...]) -> str:
+    inp, out = calc.inputs, calc.outputs
+    strikes = "/".join(fmt_number(inp[k]) for k in ("long_put", "short_put", "short_call", "long_call"))
+    contracts = inp.get("contracts", 1)
+    head = (
+        f"**Iron condor {strikes}** for a {fmt_points(out.get('credit', inp.get('credit') or 0))} credit, "
+        f"{contracts} contract{'s' if contracts != 1 else ''} (dollars use the multiplier {fmt_number(inp.get('multiplier', 100))}):"
+    )
+    wanted = []
+    for name in focus:
+        key = _FOCUS_ALIASES.get(name, name)
+        if key in _CONDOR_ORDER and key not in wanted:
+            wanted.append(key)
+    has_probabilities = out.get("pop") is not None
+    rest = [k for k in _CONDOR_ORDER if k not in wanted and (has_probabilities or not k.startswith(("p", "expected")))]
+    # Keep answers short: the asked figures, then the core ones.
+    keys = wanted + [k for k in rest if k in ("breakevens", "max_profit", "max_loss", "pop")]
+    if not wanted:
+        keys = [k for k in rest if k in ("breakevens", "max_profit", "max_loss", "risk_reward", "pop", "expected_value")]
+    lines = [head] + [f"- {line}" for k in keys if (line := _condor_line(k, out))]
+    if has_probabilities:
+        lines.append(
+            f"\nAssumes a lognormal index at expiry: SPX {fmt_number(inp['spot'])}, IV {fmt_pct(inp['iv'])}, "
+            f"{fmt_number(inp['days'])} days, rate {fmt_pct(inp.get('rate') or 0)}, dividend yield {fmt_pct(inp.get('dividend') or 0)}."
+        )
+    return "\n".join(lines)
+
+
+def compose_hedge_ratio(calc: Calculation, focus) -> str:
+    inp, out = calc.inputs, calc.outputs
+    if inp.get("correlation") is not None:
+        head = (
+            f"Minimum-variance hedge ratio h* = ρ·σp/σh = {fmt_number(inp['correlation'], 4)} × "
+            f"{fmt_pct(inp['portfolio_vol'])} / {fmt_pct(inp['hedge_vol'])} = **{fmt_number(out['hedge_ratio'], 4)}**"
+        )
+    else:
+        head = f"Minimum-variance hedge ratio (OLS slope): **{fmt_number(out['hedge_ratio'], 4)}**"
+    lines = [head]
+    if out.get("effectiveness") is not None:
+        lines.append(f"- Hedge effectiveness (R²): {fmt_pct(out['effectiveness'])}")
+    if out.get("residual_vol") is not None:
+        lines.append(f"- Residual volatility (basis risk): {fmt_pct(out['residual_vol'])}")
+    return "\n".join(lines)
+
+
+def compose_oversize(calc: Calculation, focus) -> str:
+    inp, out = calc.inputs, calc.outputs
+    total = out.get("oversized_notional")
+    if total is None:
+        return compose_generic(calc, focus)
+    return (
+        f"Oversizing a {fmt_money(inp['notional'])} hedge by {fmt_number(inp['factor'])}× gives a hedge of "
+        f"**{fmt_money(total)}**."
+    )
+
+
+def compose_generic(calc: Calculation, focus) -> str:
+    lines = [f"**{calc.calculator}** results:"]
+    items = [(k, v) for k, v in calc.outputs.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    items.sort(key=lambda kv: (kv[0] not in focus,))
+    for name, value in items[:10]:
+        lines.append(f"- {label(name)}: {fmt_output(name, value)}")
+    return "\n".join(lines)
+
+
+COMPOSERS = {
+    "iron-condor": compose_iron_condor,
+    "hedge-ratio": compose_hedge_ratio,
+    "decorrelation-oversize": compose_oversize,
+}
+
+
+def compose_calculation(calc: Calculation, focus: tuple[str, ...]) -> str:
+    return COMPOSERS.get(calc.calculator, compose_generic)(calc, focus)

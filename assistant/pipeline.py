@@ -1,0 +1,214 @@
+"""The assistant: question -> understand -> retrieve and/or calculate -> compose -> reply.
+
+One ``Assistant`` owns the whole path; the CLI, the HTTP API and the widget
+all call ``run()`` (or ``stream()``) and get the same ``Reply``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from assistant import compose
+from assistant.compose import DISCLAIMER, SCOPE_LINE, CitationList, renumber
+from assistant.errors import CalculatorError, InvalidInput, NotFound
+from assistant.numbers import drop_ungrounded, numbers_in, numbers_of
+from assistant.reply import Calculation, Reply
+from assistant.settings import Settings, get_settings
+from assistant.understand import Intent, Understanding, understand
+
+MAX_MESSAGE_CHARS = 4000
+
+
+@dataclass
+class Draft:
+    """A reply being composed, before the number-honesty check."""
+
+    answer: str
+    citations: CitationList = field(default_factory=CitationList)
+    calculations: list[Calculation] = field(default_factory=list)
+    grounded: bool = True
+    state: dict = field(default_factory=dict)
+
+
+def clean_message(message) -> str:
+    """The message trimmed, or InvalidInput with a sentence saying what is wrong."""
+    if not isinstance(message, str):
+        raise InvalidInput("message must be a string")
+    text = message.strip()
+    if not text:
+        raise InvalidInput("message is empty: type a question")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(f"message is {len(text)} characters long; the limit is {MAX_MESSAGE_CHARS}")
+    return text
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, store=None):
+        from assistant.index import SearchIndex
+        from assistant.store import ConversationStore
+
+        self.settings = settings or get_settings()
+        self.index = SearchIndex(self.settings)
+        self.store = store or ConversationStore(self.settings.db_path)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def warm_up(self) -> None:
+        import calculators  # noqa: F401  (registers every calculator)
+
+        self.store.open()
+        self.index.load()
+
+    # --- the path ---------------------------------------------------------------
+
+    def run(self, message: str, conversation_id: str | None = None) -> Reply:
+        text = clean_message(message)
+        if conversation_id is None:
+            conversation_id = self.store.new_conversation()
+        elif not self.store.exists(conversation_id):
+            raise NotFound(f"no conversation with id {conversation_id!r}")
+        with self._lock(conversation_id):
+            previous = self.store.last_state(conversation_id)
+            understanding = understand(text, previous, self.index.glossary)
+            draft = self.answer(text, understanding)
+            reply = self.finish(conversation_id, text, draft)
+            self.store.add_turn(conversation_id, text, reply, draft.state)
+        return reply
+
+    def stream(self, message: str, conversation_id: str | None = None) -> Iterator[str | Reply]:
+        """Yield the answer text in pieces, then the whole reply (already stored)."""
+        reply = self.run(message, conversation_id)
+        for piece in re.findall(r"\S+\s*|\s+", reply.answer):
+            yield piece
+        yield reply
+
+    def answer(self, text: str, u: Understanding) -> Draft:
+        state = {"topic": u.topic, "calculation": None, "focus": []}
+        if u.intent is Intent.GREETING:
+            draft = Draft(f"Hello! {SCOPE_LINE} Ask me about a term, the methodology, or give me a position to compute.", grounded=False)
+        elif u.intent is Intent.CALCULATION and u.calc is not None:
+            draft = self.calculate(text, u)
+        elif u.intent is Intent.ADVICE:
+            draft = self.advise(text, u)
+        elif u.intent is Intent.DEFINITION:
+            draft = self.define(text, u) or self.explain(text, u)
+        else:
+            draft = self.explain(text, u)
+        if draft.grounded or draft.state.get("calculation"):
+            state.update({k: v for k, v in draft.state.items() if v is not None})
+        draft.state = state
+        return draft
+
+    # --- the branches -------------------------------------------------------------
+
+    def calculate(self, text: str, u: Understanding) -> Draft:
+        import calculators.registry as registry
+
+        request = u.calc
+        pending = {"calculation": {"calculator": request.calculator, "inputs": request.inputs}, "focus": list(request.focus)}
+        if request.missing:
+            needed = " and ".join(request.missing) if len(request.missing) <= 2 else ", ".join(request.missing[:-1]) + " and " + request.missing[-1]
+            return Draft(f"To compute that I need {needed}. Tell me and I will run the numbers.", grounded=False, state=pending)
+        try:
+            result = registry.get(request.calculator).run(request.inputs)
+        except CalculatorError as err:
+            return Draft(
+                f"I can't compute that: {err} Check the inputs and ask again.",
+                grounded=False,
+                state={"calculation": None},
+            )
+        calc = Calculation(**result)
+        body = compose.compose_calculation(calc, tuple(request.focus))
+        answer = f"{body}\n\nFigures are per the stated contracts; {DISCLAIMER[1:-1].lower()}"
+        return Draft(answer, calculations=[calc], state=pending)
+
+    def define(self, text: str, u: Understanding) -> Draft | None:
+        glossary = self.index.glossary
+        term = glossary.lookup(u.term) if u.term else None
+        if term is None:
+            named = glossary.find_in(text)
+            term = named[0] if named else None
+        if term is None:
+            return None
+        citations = CitationList()
+        chunk = next(c for c in self.index.chunks if c.source_id == f"glossary:{term.id}")
+        number = citations.cite(chunk)
+        answer = f"**{term.term}**: {term.definition} [{number}]"
+        support = self.supporting_sentence(text, term)
+        if support is not None:
+            answer += f"\n\n{support.text} [{citations.cite(support.chunk)}]"
+        return Draft(answer, citations=citations, state={"topic": term.term})
+
+    def supporting_sentence(self, text: str, term) -> compose.Candidate | None:
+        """One article sentence that names the term, the one closest to the question."""
+        names = [term.term, *term.aliases]
+        patterns = [re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.I) for n in names if len(n) > 1]
+        query_vector = self.index.encode_query(text)
+        hits = [h for h in self.index.search(f"{term.term} {text}", k=8) if h.chunk.kind == "article"]
+        best = None
+        for hit in hits:
+            sentences, vectors = self.index.sentences(hit.chunk.id)
+            for position, (sentence, vector) in enumerate(zip(sentences, vectors)):
+                cleaned = compose.clean_sentence(sentence)
+                if len(cleaned.split()) < 6 or not any(p.search(cleaned) for p in patterns):
+                    continue
+                score = float(vector @ query_vector)
+                if best is None or score > best.score:
+                    best = compose.Candidate(hit.chunk, position, cleaned, score, vector)
+        return best
+
+    def explain(self, text: str, u: Understanding, limit: int = 3) -> Draft:
+        query = u.query or text
+        hits = self.index.search(query, k=5)
+        named = self.index.glossary.find_in(query)
+        if not hits or (hits[0].dense < self.settings.decline_threshold and not named):
+            return self.decline()
+        query_vector = self.index.encode_query(query)
+        chosen = compose.pick_sentences(query, query_vector, hits, self.index, limit=limit)
+        if not chosen:
+            return self.decline()
+        citations = CitationList()
+        answer = compose.cited_sentences(compose.readable_order(chosen, hits), citations)
+        topic = u.topic or (named[0].term if named else None)
+        return Draft(answer, citations=citations, state={"topic": topic})
+
+    def advise(self, text: str, u: Understanding) -> Draft:
+        lead = (
+            "I can't tell you whether to place a trade: this is educational, not financial advice. "
+            "Here is how the VixShield methodology frames it:"
+        )
+        draft = self.explain(text, u, limit=2)
+        if not draft.grounded:
+            return Draft(f"{lead[:lead.index(' Here')]} {SCOPE_LINE}", grounded=False)
+        draft.answer = f"{lead}\n\n{draft.answer}"
+        return draft
+
+    def decline(self) -> Draft:
+        return Draft(f"I can't answer that from the VixShield knowledge base. {SCOPE_LINE}", grounded=False)
+
+    # --- the last check -------------------------------------------------------------
+
+    def finish(self, conversation_id: str, question: str, draft: Draft) -> Reply:
+        """Keep only sentences whose numbers are grounded, and only citations the answer uses."""
+        pool = numbers_in(question)
+        for citation in draft.citations.items:
+            pool += numbers_in(citation.text)
+        for calc in draft.calculations:
+            pool += numbers_of(calc.inputs) + numbers_of(calc.outputs)
+        answer, _removed = drop_ungrounded(draft.answer, pool)
+        answer, citations = renumber(answer, draft.citations.items)
+        return Reply(
+            conversation_id=conversation_id,
+            answer=answer,
+            citations=citations,
+            calculations=draft.calculations,
+            grounded=draft.grounded,
+        )
+
+    def _lock(self, conversation_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(conversation_id, threading.Lock())
+
