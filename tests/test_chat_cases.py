@@ -1,0 +1,137 @@
+"""The chat cases, end to end, against a REAL served app.
+
+A session fixture starts ``vixshield serve`` on a free port with a temporary
+database (the same launcher as ``scripts/eval_chat.py``) and waits for /readyz.
+Then:
+  (a) ``../shared/eval/score_chat.py`` on ``../shared/eval/dev-cases.jsonl`` exits 0;
+  (b) every case of ``tests/data/chat-cases.jsonl`` passes, checked turn by turn
+      with the scorer's own ``check_turn`` (imported from the shared file by path);
+      the failure message lists every failing case.
+The shared folder is ``../shared`` beside the repository, or ``$VIXSHIELD_SHARED_DIR``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "data" / "chat-cases.jsonl"
+SCOPE = ROOT / "tests" / "data" / "scope-questions.jsonl"
+CATEGORIES = {"def", "method", "calc", "followup", "decline", "advice", "bad", "greet"}
+EXPECT_KEYS = {"status", "grounded", "sources_any", "facts_all", "facts_any", "numbers_all", "no_citations", "calculator"}
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shared_dir() -> Path | None:
+    env = os.environ.get("VIXSHIELD_SHARED_DIR")
+    for cand in ([Path(env)] if env else []) + [ROOT.parent / "shared"]:
+        if (cand / "eval" / "score_chat.py").is_file():
+            return cand
+    return None
+
+
+def _cases(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+# --- the case files themselves (no server) --------------------------------------
+
+
+def test_case_file_is_well_formed():
+    cases = _cases(CASES)
+    ids = [c["id"] for c in cases]
+    assert len(ids) == len(set(ids)), "duplicate case ids"
+    assert len(cases) >= 80
+    counts = Counter(i.split("-", 1)[0] for i in ids)
+    assert set(counts) <= CATEGORIES, f"unknown categories {set(counts) - CATEGORIES}"
+    assert counts["decline"] >= 15
+    for case in cases:
+        assert case["turns"], case["id"]
+        for turn in case["turns"]:
+            assert isinstance(turn["message"], str)
+            assert set(turn["expect"]) <= EXPECT_KEYS, (case["id"], set(turn["expect"]) - EXPECT_KEYS)
+    assert any(len(c["turns"]) > 1 for c in cases), "no multi-turn follow-ups"
+
+
+def test_scope_set_is_labelled_and_large_enough():
+    rows = _cases(SCOPE)
+    assert all(set(r) == {"question", "in_scope"} and isinstance(r["in_scope"], bool) for r in rows)
+    assert sum(r["in_scope"] for r in rows) >= 70
+    assert sum(not r["in_scope"] for r in rows) >= 40
+    assert len({r["question"] for r in rows}) == len(rows), "duplicate questions"
+
+
+# --- against the served app --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    found = _shared_dir()
+    if found is None:
+        pytest.skip("../shared/eval/score_chat.py not found; set VIXSHIELD_SHARED_DIR")
+    return found
+
+
+@pytest.fixture(scope="session")
+def scorer(shared):
+    return _load("score_chat", shared / "eval" / "score_chat.py")
+
+
+@pytest.fixture(scope="session")
+def chat_server(tmp_path_factory):
+    launcher = _load("eval_chat", ROOT / "scripts" / "eval_chat.py")
+    tmp = tmp_path_factory.mktemp("chat-cases")
+    proc, base, log = launcher.start_server(tmp)
+    try:
+        launcher.wait_ready(base, proc, 600)
+    except RuntimeError as err:
+        launcher.stop_server(proc)
+        pytest.fail(f"{err}\n{log.read_text(errors='replace')[-3000:]}")
+    yield base
+    launcher.stop_server(proc)
+
+
+def test_shared_dev_cases_all_pass(chat_server, shared):
+    out = subprocess.run(
+        [sys.executable, str(shared / "eval" / "score_chat.py"), "--base-url", chat_server,
+         "--cases", str(shared / "eval" / "dev-cases.jsonl"), "--timeout", "60", "--quiet"],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_own_chat_cases_all_pass(chat_server, scorer):
+    url = chat_server + "/v1/chat"
+    failures = []
+    for case in _cases(CASES):
+        conv, history, problems = None, [], []
+        for i, turn in enumerate(case["turns"]):
+            body = {"message": turn["message"], **({"conversation_id": conv} if conv else {})}
+            try:
+                status, reply, _ = scorer.post(url, body, 60.0)
+            except Exception as err:  # connection refused, timeout
+                problems.append(f"turn {i}: {type(err).__name__}: {err}")
+                break
+            conv = reply.get("conversation_id", conv) if isinstance(reply, dict) else conv
+            fails = scorer.check_turn(turn["message"], turn.get("expect", {}), status, reply, history)
+            if fails:
+                answer = " ".join(str(reply.get("answer", ""))[:160].split())
+                problems += [f"turn {i}: {f}" for f in fails] + [f"reply: {answer!r}"]
+            history += scorer.numbers_in(turn["message"]) + scorer.numbers_in(str(reply.get("answer", "")))
+        if problems:
+            failures.append(f"{case['id']}: " + "; ".join(problems))
+    assert not failures, f"{len(failures)} failing chat cases:\n" + "\n".join(failures)
