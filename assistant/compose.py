@@ -27,11 +27,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STOP = set(
     "a an the and or of to in on for by with is are was were be been it its this that these those what which who how "
     "does do did can could should would will about as at from into than then there their they them you your i me my "
-    "we our us why when where whats what's explain tell more mean means really".split()
+    "we our us why when where whats what's explain tell more mean means really use used using".split()
 )
 # Sentences of the corpus that carry no answer on their own.
 _BOILERPLATE = re.compile(
-    r"^(to (explore|deepen)|this discussion is provided|in the world of|consider how)", re.I
+    r"^(to (explore|deepen)|this discussion is provided|in the world of)", re.I
 )
 
 
@@ -71,8 +71,16 @@ def renumber(answer: str, citations: list) -> tuple[str, list]:
 # --- sentences ------------------------------------------------------------------
 
 
+def _stem(word: str) -> str:
+    """A crude stem, enough to match 'adjusting hedge ratios' with 'adjust the hedge ratio'."""
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
 def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
 def clean_sentence(sentence: str) -> str:
@@ -92,25 +100,33 @@ class Candidate:
 def pick_sentences(question: str, query_vector: np.ndarray, hits, index, limit: int = 3) -> list[Candidate]:
     """The 2–4 sentences of the top passages most similar to the question.
 
-    Score = cosine(question, sentence) + 0.1 × share of the question's content
-    words the sentence contains + a small bonus for the passage's rank; near
-    duplicates (cosine > 0.9 to one already picked) are skipped.
+    Score = cosine(question, sentence) + 0.15 × share of the question's
+    content words the sentence contains + 0.1 × the passage's fused search
+    score relative to the best passage's.
+    Article sentences are preferred to glossary definitions (a methodology
+    answer should rest on the articles); near duplicates (cosine > 0.9 to one
+    already picked) and sentences far below the best (more than 0.15) are
+    skipped, but at least two are kept when there are two.
     """
     asked = content_words(question)
     candidates: list[Candidate] = []
-    for rank, hit in enumerate(hits):
+    best_hit = max((hit.score for hit in hits), default=1.0) or 1.0
+    for hit in hits:
         sentences, vectors = index.sentences(hit.chunk.id)
+        penalty = 0.1 if hit.chunk.kind == "glossary" else 0.0
         for position, (sentence, vector) in enumerate(zip(sentences, vectors)):
             text = clean_sentence(sentence)
-            if len(text.split()) < 6 or _BOILERPLATE.match(text) or text.endswith(":"):
+            if sentence.lstrip().startswith("#") or len(text.split()) < 6 or _BOILERPLATE.match(text) or text.endswith(":"):
                 continue
             overlap = len(asked & content_words(text)) / max(1, len(asked))
-            score = float(vector @ query_vector) + 0.1 * overlap + 0.02 * (len(hits) - rank)
+            score = float(vector @ query_vector) + 0.15 * overlap + 0.1 * hit.score / best_hit - penalty
             candidates.append(Candidate(hit.chunk, position, text, score, vector))
     candidates.sort(key=lambda c: c.score, reverse=True)
     chosen: list[Candidate] = []
     words = 0
     for cand in candidates:
+        if len(chosen) >= 2 and cand.score < candidates[0].score - 0.15:
+            break
         if any(float(cand.vector @ c.vector) > 0.9 for c in chosen):
             continue
         length = len(cand.text.split())
@@ -247,7 +263,7 @@ def _condor_line(key: str, out: dict) -> str | None:
 
 def compose_iron_condor(calc: Calculation, focus: tuple[str, ...]) -> str:
     inp, out = calc.inputs, calc.outputs
-    strikes = "/".join(fmt_number(inp[k]) for k in ("long_put", "short_put", "short_call", "long_call"))
+    strikes = "/".join(f"{inp[k]:g}" for k in ("long_put", "short_put", "short_call", "long_call"))
     contracts = inp.get("contracts", 1)
     head = (
         f"**Iron condor {strikes}** for a {fmt_points(out.get('credit', inp.get('credit') or 0))} credit, "

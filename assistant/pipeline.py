@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant import compose
 from assistant.compose import DISCLAIMER, SCOPE_LINE, CitationList, renumber
 from assistant.errors import CalculatorError, InvalidInput, NotFound
-from assistant.numbers import drop_ungrounded, numbers_in, numbers_of
+from assistant.numbers import drop_ungrounded, numbers_in, numbers_of, ungrounded
 from assistant.reply import Calculation, Reply
 from assistant.settings import Settings, get_settings
 from assistant.understand import Intent, Understanding, understand
@@ -116,7 +116,7 @@ class Assistant:
             result = registry.get(request.calculator).run(request.inputs)
         except CalculatorError as err:
             return Draft(
-                f"I can't compute that: {err} Check the inputs and ask again.",
+                f"I can't compute that: {without_derived_numbers(str(err), text).rstrip('.')}. Check the inputs and ask again.",
                 grounded=False,
                 state={"calculation": None},
             )
@@ -162,7 +162,7 @@ class Assistant:
 
     def explain(self, text: str, u: Understanding, limit: int = 3) -> Draft:
         query = u.query or text
-        hits = self.index.search(query, k=5)
+        hits = self.index.search(query, k=10)
         named = self.index.glossary.find_in(query)
         if not hits or (hits[0].dense < self.settings.decline_threshold and not named):
             return self.decline()
@@ -199,6 +199,8 @@ class Assistant:
         for calc in draft.calculations:
             pool += numbers_of(calc.inputs) + numbers_of(calc.outputs)
         answer, _removed = drop_ungrounded(draft.answer, pool)
+        if not answer:
+            answer = "I can't give a figure for that from what I have. Rephrase the question or check the inputs."
         answer, citations = renumber(answer, draft.citations.items)
         return Reply(
             conversation_id=conversation_id,
@@ -212,3 +214,9 @@ class Assistant:
         with self._locks_guard:
             return self._locks.setdefault(conversation_id, threading.Lock())
 
+
+
+def without_derived_numbers(explanation: str, question: str) -> str:
+    """Drop parenthesised figures a calculator derived ("the wing width (50)"): only the question's numbers may show."""
+    pool = numbers_in(question)
+    return re.sub(r"\s*\(([^()]*)\)", lambda m: "" if ungrounded(m.group(1), pool) else m.group(0), explanation)
