@@ -46,12 +46,12 @@ def clean_message(message) -> str:
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None, store=None):
+    def __init__(self, settings: Settings | None = None, store=None, index=None):
         from assistant.index import SearchIndex
         from assistant.store import ConversationStore
 
         self.settings = settings or get_settings()
-        self.index = SearchIndex(self.settings)
+        self.index = index or SearchIndex(self.settings)
         self.store = store or ConversationStore(self.settings.db_path)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
