@@ -31,6 +31,7 @@ class Draft:
     calculations: list[Calculation] = field(default_factory=list)
     grounded: bool = True
     state: dict = field(default_factory=dict)
+    rule_numbers: list[float] = field(default_factory=list)  # constants of a calculator's refusal ("at most 1")
 
 
 def clean_message(message) -> str:
@@ -115,10 +116,12 @@ class Assistant:
         try:
             result = registry.get(request.calculator).run(request.inputs)
         except CalculatorError as err:
+            explanation = without_derived_numbers(str(err), text).rstrip(".")
             return Draft(
-                f"I can't compute that: {without_derived_numbers(str(err), text).rstrip('.')}. Check the inputs and ask again.",
+                f"I can't compute that: {explanation}. Check the inputs and ask again.",
                 grounded=False,
                 state={"calculation": None},
+                rule_numbers=numbers_in(explanation),
             )
         calc = Calculation(**result)
         body = compose.compose_calculation(calc, tuple(request.focus))
@@ -193,7 +196,7 @@ class Assistant:
 
     def finish(self, conversation_id: str, question: str, draft: Draft) -> Reply:
         """Keep only sentences whose numbers are grounded, and only citations the answer uses."""
-        pool = numbers_in(question)
+        pool = numbers_in(question) + draft.rule_numbers
         for citation in draft.citations.items:
             pool += numbers_in(citation.text)
         for calc in draft.calculations:

@@ -5,15 +5,19 @@ Pure and fast: regular expressions and small word lists, no model, no I/O. The r
 summarised in docs/understanding.md; the short version:
 
 1. A greeting ("hi", "thanks") is GREETING. A greeting in front of a question is dropped.
-2. A request for a personal trade decision ("should I sell...", "would you put on this
-   condor?", "is now a good time to buy VIX calls?") is ADVICE.
+2. A request for a personal trade decision ("should I sell...", "..., should I close it?",
+   "do I take profit now?", "would you put on this condor?", "is it time to exit my condor?")
+   is ADVICE.
 3. A CALCULATION needs a calculator (named, or implied by the inputs) and at least one of
    its key inputs (a strike, a correlation, a notional...), or an explicit "calculate ...".
    A "why / how does" question that asks for no figure is never a calculation, so
    "Why are hedges oversized 2.8x?" goes to the methodology.
 4. With a remembered calculation, a message that changes its inputs ("what if the credit
    were 5?", "with 60 days instead?") or asks for one of its figures ("and the max loss
-   then?") reruns it with only that changed. A new, complete calculation replaces it.
+   then?") reruns it with only that changed; "What is the max loss of an iron condor?" asks about
+   condors in general and is not a follow-up. A new, complete calculation replaces it. With no
+   calculation remembered, "so for a $50,000 hedge, how big is that?" after a turn about oversizing
+   computes it: the previous topic names the calculator.
 5. "What is X / what does X stand for / define X / meaning of X" with a short X is
    DEFINITION. "What does <author> mean by X?" is a DEFINITION of X too: the pipeline
    answers definitions from the glossary first and falls back to the articles.
@@ -191,6 +195,7 @@ SUBJECTS = [
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"  # 5,950  4.20  15  .5
 AT = r"(?:(?:is|was|were|be|of|at|=|:|to|around|about|near|@)\s*)*"  # "IV is 15%", "credit of 2", "spot = 6000"
 PCT = r"(?P<p>\s*%|\s*percent\b)?"
+SIGN = r"(?P<neg>-\s*|minus\s+|negative\s+)?"  # kept, so that "IV -15%" reaches the calculator, which refuses it
 
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -220,8 +225,18 @@ def tidy(value: float) -> int | float:
 
 
 def fraction(value: float, percent: bool) -> float:
-    """A volatility, rate or correlation as a decimal: '15%' and a bare 15 are 0.15; 0.15 stays 0.15."""
+    """A volatility or rate as a decimal: '15%' and a bare 15 are 0.15; 0.15 stays 0.15."""
     return tidy(value / 100) if percent or abs(value) > 1 else tidy(value)
+
+
+def correlation(value: float, percent: bool) -> float:
+    """A correlation is a percent only when written with '%': 'correlation 1.5' stays 1.5 (the calculator refuses it)."""
+    return tidy(value / 100) if percent else tidy(value)
+
+
+def signed(m: re.Match, value: float) -> float:
+    """``value`` negated when the match's SIGN group caught a minus."""
+    return -value if m["neg"] else value
 
 
 def money(value: str, suffix: str | None) -> int | float:
@@ -231,14 +246,15 @@ def money(value: str, suffix: str | None) -> int | float:
 
 def _clean(message: str) -> str:
     """Unicode dashes, quotes and signs as ASCII; the case is kept (for terms)."""
-    table = {0x2013: "-", 0x2014: "-", 0x2212: "-", 0x2019: "'", 0x2018: "'", 0x00D7: "x", 0x00A0: " ", 0x03C1: "rho "}
+    table = {0x2013: "-", 0x2014: "-", 0x2212: "-", 0x2019: "'", 0x2018: "'", 0x00D7: "x", 0x00A0: " ", 0x03C1: "rho ", 0x03C3: "sigma "}
     return re.sub(r"\s+", " ", message.translate(table)).strip()
 
 
 def _lower(text: str) -> str:
-    """Lower case, with 'S&P 500' and friends read as 'spx'."""
+    """Lower case, with 'S&P 500' and friends read as 'spx', and '75,000 dollars' as '$75,000'."""
     text = text.lower()
     text = re.sub(r"\bs\s*&\s*p(?:\s*500)?\b|\bs&p\b|\bsp\s?500\b|\bspx500\b|\bspx\s+index\b", "spx", text)
+    text = re.sub(rf"(?<![\w.,/$])(?P<v>{NUM})(?P<s>\s*(?:k|thousand|mm|mn|m|million|bn|billion))?\s*(?:dollars?|usd|bucks)\b", r"$\g<v>\g<s>", text)
     return text
 
 
@@ -247,6 +263,7 @@ class Scan:
 
     def __init__(self, text: str):
         self.text = text
+        self.original = text  # for a reader that needs the words another reader has taken
 
     def take(self, pattern: str) -> list[re.Match]:
         found = list(re.finditer(pattern, self.text))
@@ -263,8 +280,14 @@ class Scan:
                 return m
         return None
 
-    def cut(self, m: re.Match) -> None:
-        self.text = self.text[: m.start()] + GAP * (m.end() - m.start()) + self.text[m.end() :]
+    def cut(self, m: re.Match, group: str | int = 0) -> None:
+        start, end = m.span(group)
+        self.text = self.text[:start] + GAP * (end - start) + self.text[end:]
+
+    def is_free(self, m: re.Match, group: str | int = 0) -> bool:
+        """Whether no reader has taken any of ``group`` yet."""
+        start, end = m.span(group)
+        return GAP not in self.text[start:end]
 
 
 # =============================================================================================
@@ -346,29 +369,29 @@ def read_hedge(scan: Scan, found: dict) -> None:
     vol = r"(?:vol|volatility|sigma)"
     portfolio = r"(?:portfolio|book|position)"
     hedge = r"(?:hedge\s+instrument|hedging\s+instrument|instrument|hedge|vix\s+(?:calls?|futures?|options?)|vix|uvxy|vxx)"
+    # "portfolio vol 20%", "volatility of the book 20%", "sigma portfolio 15%" (or "σ portfolio"); a minus is kept
+    of = r"(?:{vol}\s+of|sigma)\s+(?:the\s+|my\s+|our\s+)?".format(vol=vol)
     m = scan.first(
-        rf"\b{portfolio}(?:'s)?\s+(?:(?:annual(?:ized)?|realized)\s+)?{vol}\s*{AT}(?P<v>{NUM}){PCT}",
-        rf"\b{vol}\s+of\s+(?:the\s+|my\s+|our\s+)?{portfolio}\s*{AT}(?P<v>{NUM}){PCT}",
-        rf"{START}(?P<v>{NUM}){PCT}\s+{portfolio}\s+{vol}",
+        rf"\b{portfolio}(?:'s)?\s+(?:(?:annual(?:ized)?|realized)\s+)?{vol}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"\b{of}{portfolio}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+{portfolio}\s+{vol}",
     )
     if m:
-        found["portfolio_vol"] = fraction(number(m["v"]), bool(m["p"]))
+        found["portfolio_vol"] = signed(m, fraction(number(m["v"]), bool(m["p"])))
     m = scan.first(
-        rf"\b{hedge}(?:'s)?\s+(?:(?:annual(?:ized)?|realized|implied)\s+)?{vol}\s*{AT}(?P<v>{NUM}){PCT}",
-        rf"\b{vol}\s+of\s+(?:the\s+|my\s+)?{hedge}\s*{AT}(?P<v>{NUM}){PCT}",
-        rf"{START}(?P<v>{NUM}){PCT}\s+{hedge}\s+{vol}",
+        rf"\b{hedge}(?:'s)?\s+(?:(?:annual(?:ized)?|realized|implied)\s+)?{vol}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"\b{of}{hedge}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+{hedge}\s+{vol}",
     )
     if m:
-        found["hedge_vol"] = fraction(number(m["v"]), bool(m["p"]))
-    sign = r"(?P<neg>-\s*|minus\s+|negative\s+)?"
+        found["hedge_vol"] = signed(m, fraction(number(m["v"]), bool(m["p"])))
     m = scan.first(
-        rf"\b(?:correlation(?:\s+coefficient)?|corr|rho)(?:\s+(?:between|of)\s+[a-z][\w\s&-]*?)?\s*{AT}{sign}(?P<v>{NUM}){PCT}",
-        rf"\bcorrelated\s+{AT}{sign}(?P<v>{NUM}){PCT}",
-        rf"{START}{sign}(?P<v>{NUM}){PCT}\s+correlation",
+        rf"\b(?:correlation(?:\s+coefficient)?|corr|rho)(?:\s+(?:between|of)\s+[a-z][\w\s&-]*?)?\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"\bcorrelated\s+{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+correlation",
     )
     if m:
-        value = fraction(number(m["v"]), bool(m["p"]))
-        found["correlation"] = -value if m["neg"] else value
+        found["correlation"] = signed(m, correlation(number(m["v"]), bool(m["p"])))
 
     # Notional: "$50,000 VIX hedge", "$100,000 hedge", "hedge of $1.2m", "notional 100k"
     m = scan.first(
@@ -488,8 +511,18 @@ def read_position(scan: Scan, found: dict) -> None:
         found["bwd_price"] = tidy(number(m["v"]))
 
 
+# After a small number that could be a credit: what makes it something else (a time, a count, a size, a
+# range or a strike list). "for 1.25 - break-evens?" is a credit; "for 25-point wings", "for 10-20 days" are not.
+NOT_A_CREDIT = (
+    r"(?![\d,.]*\d|\s*(?:%|percent|days?|dte|d\b|weeks?|months?|years?|contracts?|lots?|x\b|times|wide|points?\s+wide|"
+    r"k\b|m\b|am\b|pm\b|delta)|\s*/|\s*-\s*\d|-[a-z])"
+)
+SMALL = r"\d{1,3}(?:\.\d+)?|\.\d+"  # a credit in points: never a strike-sized number
+
+
 def read_credit(scan: Scan, found: dict) -> None:
-    """The net credit: "for a 4.20 credit", "collected $3.10", "sold for $3.50", "credit 2", "$350 credit"."""
+    """The net credit: "for a 4.20 credit", "collected $3.10", "sold for $3.50", "credit 2", "$350 credit",
+    "for 1.25", "the 5800/5850/6100/6150 condor at 2.80"."""
     dollars = r"(?P<d>\$)?\s?(?P<v>{num})\s*(?P<dw>dollars?|usd)?".format(num=NUM)
     m = scan.first(
         rf"{START}{dollars}\s*(?:points?|pts?)?\s*(?:of\s+)?(?:net\s+|total\s+)?credit\b",
@@ -498,8 +531,16 @@ def read_credit(scan: Scan, found: dict) -> None:
         rf"\b(?:sold|sell|sells|selling|opened|open|put\s+(?:it\s+|this\s+)?on)\s+(?:[a-z]+\s+){{0,3}}?for\s+(?:a\s+)?(?:net\s+)?{dollars}",
         rf"\bfor\s+(?P<d>\$)\s?(?P<v>{NUM})(?P<dw>)(?!\s*(?:k|m|mm|million|thousand)\b)",
         # "for 2.10": a small number after "for" that is not a time, a count or a size
-        rf"\bfor\s+(?:a\s+)?(?P<d>)(?P<v>\d{{1,3}}(?:\.\d+)?|\.\d+)(?P<dw>)(?![\d,.]*\d|\s*(?:%|percent|days?|dte|d\b|weeks?|months?|years?|contracts?|lots?|x\b|times|wide|points?\s+wide|k\b|m\b|/|-))",
+        rf"\bfor\s+(?:a\s+)?(?P<d>)(?P<v>{SMALL})(?P<dw>){NOT_A_CREDIT}",
     )
+    if m is None:
+        # "the 5650/5700/6000/6050 iron condor at 2.80", "5800/5850/6100/6150 @ 4.20": a price right after the
+        # position. The strikes are already taken, so this looks at the original words; only the price is taken.
+        position = rf"(?:{NUM}(?:\s*[/-]\s*{NUM}){{1,3}}|\b(?:condors?|ics?|spreads?|verticals?))"
+        m = re.search(rf"{position}\s+(?:at|@)\s*(?P<d>\$)?\s?(?P<v>{SMALL})(?P<dw>){NOT_A_CREDIT}", scan.original)
+        if m is None or not scan.is_free(m, "v"):
+            return
+        scan.cut(m, "v")
     if m:
         found["credit"] = number(m["v"])
         found["credit_in_dollars"] = bool(m["d"] or m["dw"])
@@ -508,7 +549,8 @@ def read_credit(scan: Scan, found: dict) -> None:
 def read_count(scan: Scan, found: dict) -> None:
     """Contracts: "10 contracts", "5 lots", "x3", "make it 2 contracts", "one contract"."""
     m = scan.first(
-        rf"{START}(?P<v>\d+|{WORDS})\s+(?:contracts?|lots?|condors?|units?|spreads?)\b",
+        rf"{START}(?!an?\s)(?P<v>\d+|{WORDS})\s+(?:contracts?|lots?|condors?|units?|spreads?)\b",  # not "a condor", "a lot of"
+        r"\b(?P<v>an?)\s+contract\b",
         r"\b(?:contracts?|lots?|quantity|qty)\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<v>\d+)\b(?![.,]\d)",
         r"(?<![\w.])x\s?(?P<v>\d+)\b(?![.,]\d)",
     )
@@ -576,11 +618,11 @@ def read_iv(scan: Scan, found: dict) -> None:
     """Implied volatility as a decimal: "IV 15%", "22% implied vol", "implied volatility 18%", "vol of 0.2"."""
     name = r"(?:implied\s+vol(?:atility)?|iv|vol(?:atility)?|sigma)"
     m = scan.first(
-        rf"\b{name}\s*{AT}(?P<v>{NUM}){PCT}",
-        rf"{START}(?P<v>{NUM}){PCT}\s*{name}\b",
+        rf"\b{name}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s*{name}\b",
     )
     if m:
-        found["iv"] = fraction(number(m["v"]), bool(m["p"]))
+        found["iv"] = signed(m, fraction(number(m["v"]), bool(m["p"])))  # "IV -15%" is passed on for the calculator to refuse
 
 
 def read_spot(scan: Scan, found: dict) -> None:
@@ -664,7 +706,8 @@ FOCUS_WORDS = [
     (r"hedge ratio|minimum[- ]variance|\bh\*", ("hedge_ratio",)),
     (r"effectiveness|r[- ]?squared|\br2\b|r\u00b2", ("effectiveness",)),
     (r"residual vol\w*|basis risk", ("residual_vol",)),
-    (r"how (?:large|big)|size of the hedge|hedge size|oversized notional|new notional|total (?:hedge|notional)", ("oversized_notional",)),
+    (r"how (?:large|big)|size of the hedge|hedge size|oversized notional|new notional|total (?:hedge|notional)|"
+     r"what notional|notional (?:do|would|should|will) (?:i|we) need", ("oversized_notional",)),
     (r"implied vol\w*|\biv\b", ("iv",)),
     (r"how many (?:vix )?(?:calls|contracts|options)|number of (?:vix )?(?:calls|contracts)", ("contracts",)),
     (r"\bcoverage\b", ("coverage",)),
@@ -709,8 +752,16 @@ EXPLAIN = re.compile(r"^(?:why|how (?:does|do|did|can|could|come|is|are)|explain
 # A message that changes a remembered calculation rather than describing a new one.
 FOLLOW_UP = re.compile(r"^(?:and|but|so|ok|okay|also|now|then)\b|\bwhat if\b|\bwhat about\b|\bhow about\b|\binstead\b|\bmake it\b|\bchange\b|\bsame\b|\bagain\b|^with\b|\bsuppose\b")
 STRONG_FOLLOW_UP = re.compile(r"\bwhat if\b|\bwhat about\b|\bhow about\b|\binstead\b|\bsame\b")
-# "the max loss", "and the POP?", "its delta" point at a figure of the remembered calculation.
-DEFINITE = re.compile(r"\b(?:the|my|its|it|this|that|then|now|and|also|instead|again)\b|\bwhat about\b|\bhow about\b")
+# A figure question points back at the remembered calculation ("and the max loss then?", "what's its delta?",
+# "what's the expected value?") unless it names a position of its own in general: "the max loss of an iron condor".
+BACK_REFERENCE = re.compile(
+    r"^(?:and|but|so|ok|okay|also|now|then)\b|\b(?:the|my|our|its|it|this|that|then|now|instead|again)\b|"
+    r"\bwhat if\b|\bwhat about\b|\bhow about\b"
+)
+GENERIC = re.compile(
+    r"\b(?:an?|any|one|typical)\s+(?:[\w-]+\s+){0,2}?(?:iron[- ]condors?|condors?|spreads?|verticals?|options?|puts?|calls?|"
+    r"hedges?|positions?|trades?|strangles?)\b"
+)
 
 
 def subjects(low: str) -> list[str]:
@@ -879,9 +930,10 @@ def request(calculator: str, inputs: dict, focus: list[str] | tuple[str, ...]) -
     return CalcRequest(calculator, inputs, missing_for(calculator, inputs, chosen), chosen)
 
 
-def new_calculation(low: str, found: dict, focus: list[str]) -> CalcRequest | None:
-    """A calculation described from scratch, or None when the message is not one."""
-    named = subjects(low)
+def new_calculation(low: str, found: dict, focus: list[str], named: list[str] | None = None) -> CalcRequest | None:
+    """A calculation described from scratch, or None when the message is not one.
+    ``named``: the calculators the words name (by default, those the message names)."""
+    named = subjects(low) if named is None else named
     calculator = choose(found, named)
     if calculator is None:
         return None
@@ -907,8 +959,8 @@ def follow_up(low: str, found: dict, focus: list[str], previous: dict, previous_
     inputs.update(_fill_the_gap(low, calculator, base, previous_focus))
     asked = focus_for(calculator, focus)
     stated = any(name in found for name in (*FIELDS[calculator], "put_wing", "call_wing"))
-    if inputs == base and not stated and not (asked and DEFINITE.search(low)):
-        return None
+    if inputs == base and not stated and not (asked and BACK_REFERENCE.search(low) and not GENERIC.search(low)):
+        return None  # nothing changed, and no figure of *this* calculation asked
     return request(calculator, inputs, asked or focus_for(calculator, list(previous_focus or ())))
 
 
@@ -921,7 +973,9 @@ def _fill_the_gap(low: str, calculator: str, base: dict, previous_focus) -> dict
     if len(gaps) != 1 or gaps[0] not in FIELDS[calculator] or gaps[0] == "kind":
         return {}  # several gaps, or one a bare number cannot fill: ask again
     name, value = gaps[0], number(m["v"])
-    if name in ("iv", "rate", "dividend", "correlation", "portfolio_vol", "hedge_vol"):
+    if name == "correlation":
+        return {name: correlation(value, m["u"] in ("%", "percent"))}
+    if name in ("iv", "rate", "dividend", "portfolio_vol", "hedge_vol"):
         return {name: fraction(value, m["u"] in ("%", "percent"))}
     if name == "credit":
         return {"credit": _credit_points({"credit": value, "credit_in_dollars": bool(m["d"]) or (m["u"] or "").startswith("dollar")}, base)}
@@ -944,6 +998,19 @@ def missing_names(calculator: str, inputs: dict, focus) -> list[str]:
     return [name for name in needed if name not in given]
 
 
+def from_topic(low: str, found: dict, focus: list[str], topic: str | None) -> CalcRequest | None:
+    """A figure asked about the previous turn's subject: "so for a $50,000 hedge, how big is that?" after a
+    turn about oversizing. The message names no calculator but points back ("so", "that", "it", "then")
+    at a topic that names one, gives a key input and asks a figure that calculator gives."""
+    if not topic or not BACK_REFERENCE.search(low) or GENERIC.search(low):
+        return None
+    named = subjects(topic.lower())
+    request = new_calculation(low, found, focus, subjects(low) + named) if named else None
+    if request is None or not any(k in request.inputs for k in KEY_INPUTS[request.calculator]):
+        return None
+    return request if request.focus else None  # a figure that calculator gives, not just "how big is that?"
+
+
 def calculation(low: str, previous: dict) -> CalcRequest | None:
     """A calculation request: new, or the remembered one changed. None when the message asks none."""
     found = read_all(low)
@@ -951,7 +1018,7 @@ def calculation(low: str, previous: dict) -> CalcRequest | None:
     fresh = new_calculation(low, found, focus)
     remembered = previous.get("calculation") or None
     if not remembered:
-        return fresh
+        return fresh or from_topic(low, found, focus, previous.get("topic"))
     if fresh is not None and fresh.calculator != remembered.get("calculator"):
         return fresh  # another calculator: a new question
     if fresh is not None:
@@ -974,8 +1041,16 @@ GREETING = re.compile(
 )
 GREETING_PREFIX = re.compile(r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?:\s+there)?\s*[,!.:;-]+\s*|^(?:hi|hello|hey)\s+(?=\w)", re.I)
 
+# A trade decision about one's own position: "close it", "roll", "take profit", "exit my condor".
+DECISION = (
+    r"(?:close|closing|roll|rolling|exit|exiting|take\s+(?:the\s+|my\s+|some\s+)?(?:profits?|gains?|loss|a\s+loss|it\s+off)|"
+    r"cut|hold|keep|stay\s+in|get\s+out|bail|adjust|buy|sell|open|enter|add|put\s+on|short|hedge)"
+)
+CLAUSE_START = r"(?:^|[.!?,;:]\s*)"  # the start of the message, a sentence or a clause ("..., should I close it?")
 ADVICE = [
-    r"(?:^|[.!?]\s*|\b(?:so|ok|okay|hey|honestly|today|tomorrow|now),?\s+)(?:should|shall)\s+(?:i|we)\b",
+    rf"(?:{CLAUSE_START}|\b(?:so|ok|okay|hey|honestly|today|tomorrow|now),?\s+)(?:should|shall)\s+(?:i|we)\b",
+    rf"{CLAUSE_START}(?:do|can|must)\s+(?:i|we)\s+{DECISION}\b[^.?!]*\b(?:now|today|tomorrow|yet|here|already|right away|at this point)\b",
+    rf"{CLAUSE_START}(?:so\s+|ok\s+|okay\s+)?is\s+(?:it|now|this|today)\s+(?:the\s+|a\s+good\s+)?time\s+to\s+{DECISION}\b",
     r"\bdo you think (?:i|we) should\b",
     r"\bwould you\s+(?:\w+\s+)?(?:buy|sell|short|trade|put on|enter|open|take|do|hold|close|go|get)\b",
     r"\b(?:is|isn't|is it)\s+(?:now|it|this|today|tomorrow|this week)\s+(?:a\s+)?(?:good|bad|right|great|smart)\s+(?:time|moment|day|idea|entry|trade)",
@@ -1094,6 +1169,14 @@ def topic_of(text: str, glossary=None) -> str | None:
     return m.group(0) if m else None
 
 
+def subject_topic(low: str) -> str | None:
+    """The subject of a calculator the message names, as a topic, for a message with no term of its own:
+    "how much do the hedges need to be oversized?" -> "decorrelation oversizing" (so that "so for a $50,000
+    hedge, how big is that?" can follow it). Not "option": words like "worth" and "premium" name it."""
+    named = [name for name in subjects(low) if name != "option"]
+    return TOPICS[named[0]] if named else None
+
+
 def _the(topic: str) -> str:
     """How to name the topic in a sentence: "the ALVH", "the iron condor", "Russell Clark"."""
     if topic.lower() in PEOPLE or topic.lower().startswith("the "):
@@ -1171,5 +1254,5 @@ def understand(message: str, previous: dict | None = None, glossary=None) -> Und
         query = text if not referred else resolved
         return Understanding(Intent.DEFINITION, term=term, query=query, topic=getattr(known, "term", None) or term)
 
-    topic = last_topic if referred else (topic_of(text, glossary) or None)
+    topic = last_topic if referred else (topic_of(text, glossary) or subject_topic(low))
     return Understanding(Intent.METHODOLOGY, query=resolved, topic=topic)

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from assistant.understand import CalcRequest, Intent, Understanding, fraction, money, number, understand
+from assistant.understand import CalcRequest, Intent, Understanding, correlation, fraction, money, number, understand
 
 CONDOR = {"long_put": 5800, "short_put": 5850, "short_call": 6100, "long_call": 6150}
 
@@ -44,6 +44,11 @@ def test_number(text, value):
 )
 def test_fraction(value, percent, decimal):
     assert fraction(value, percent) == decimal
+
+
+@pytest.mark.parametrize("value, percent, decimal", [(0.6, False, 0.6), (-0.7, False, -0.7), (60, True, 0.6), (1.5, False, 1.5), (60, False, 60)])
+def test_correlation_is_a_percent_only_with_a_percent_sign(value, percent, decimal):
+    assert correlation(value, percent) == decimal
 
 
 @pytest.mark.parametrize("value, suffix, dollars", [("50,000", None, 50000), ("1.2", "m", 1_200_000), ("100", "k", 100000)])
@@ -132,6 +137,43 @@ def test_credit(phrase, credit):
     request = calc(f"5800/5850/6100/6150 iron condor {phrase}")
     assert request.inputs["credit"] == credit
     assert request.missing == ()
+
+
+@pytest.mark.parametrize(
+    "message, credit",
+    [
+        # chat eval calc-25-wide: a dash after the credit is punctuation, not a range
+        ("5750/5775/6125/6150 condor for 1.25 - break evens?", 1.25),
+        ("5750/5775/6125/6150 condor for 1.25 -- break evens?", 1.25),
+        # chat eval calc-5-contracts: a price right after the position
+        ("5 contracts of the 5650/5700/6000/6050 iron condor at 2.80: break-evens, max profit and max loss?", 2.8),
+        ("5650/5700/6000/6050 at 2.80, max loss?", 2.8),
+        ("5650/5700/6000/6050 @ 2.80, max loss?", 2.8),
+        ("sold the 5650/5700/6000/6050 condor at $2.80, max loss?", 2.8),
+    ],
+)
+def test_credit_after_the_position(message, credit):
+    assert calc(message).inputs["credit"] == credit
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "5800/5850/6100/6150 condor for 25-point wings, break-evens?",
+        "5800/5850/6100/6150 condor for 10-20 days, break-evens?",
+        "5800/5850/6100/6150 condor at 30 delta, break-evens?",
+        "iron condor 5800/5850/6100/6150 sold at 5850, break-evens?",
+        "5800/5850/6100/6150 condor at 10 am, break-evens?",
+    ],
+)
+def test_numbers_near_the_position_that_are_not_a_credit(message):
+    request = calc(message)
+    assert "credit" not in request.inputs and "the net credit" in request.missing
+
+
+def test_a_single_option_at_a_price_is_not_a_credit():
+    request = calc("sell the 5800 put at 3.20 and buy the 5750 put, break-even?")
+    assert "credit" not in request.inputs
 
 
 def test_dollar_credit_without_strikes_uses_100_as_the_line():
@@ -318,6 +360,34 @@ def test_other_calculators(message, calculator, inputs):
     assert (request.calculator, request.inputs, request.missing) == (calculator, inputs, ())
 
 
+@pytest.mark.parametrize(
+    "message, calculator, inputs",
+    [
+        # chat eval calc-hedge-ratio-3: "sigma <name>" (also the Greek letter)
+        (
+            "hedge ratio with rho 0.7, sigma portfolio 15% and sigma hedge 35%",
+            "hedge-ratio",
+            {"correlation": 0.7, "portfolio_vol": 0.15, "hedge_vol": 0.35},
+        ),
+        ("hedge ratio: \u03c1 0.7, \u03c3 portfolio 15%, \u03c3 VIX calls 80%", "hedge-ratio", {"correlation": 0.7, "portfolio_vol": 0.15, "hedge_vol": 0.8}),
+        ("hedge ratio, correlation 0.5, sigma of the book 18%, sigma of the hedge 60%", "hedge-ratio", {"correlation": 0.5, "portfolio_vol": 0.18, "hedge_vol": 0.6}),
+        # a plain "sigma" is still the option's volatility
+        ("price the 6000 call, SPX 6000, sigma 20%, 30 days", "option", {"kind": "call", "strike": 6000, "spot": 6000, "iv": 0.2, "days": 30}),
+        # chat eval calc-oversize-75k: "75,000 dollar" is a dollar amount
+        ("Oversize a 75,000 dollar VIX hedge by a factor of 3: what notional do I need?", "decorrelation-oversize", {"notional": 75000, "factor": 3}),
+        ("oversize a 1.2 million dollar hedge by 2.8x", "decorrelation-oversize", {"notional": 1_200_000, "factor": 2.8}),
+        (
+            "VIX at 16, VIX beta 4, SPX falls 10%, 22-strike VIX calls: how many VIX calls to offset a 20,000 dollar loss?",
+            "vix-hedge",
+            {"spx_drop": 0.1, "vix": 16, "vix_beta": 4, "call_strike": 22, "book_loss": 20000},
+        ),
+    ],
+)
+def test_more_phrasings(message, calculator, inputs):
+    request = calc(message)
+    assert (request.calculator, request.inputs, request.missing) == (calculator, inputs, ())
+
+
 # --- missing inputs --------------------------------------------------------------------------------
 
 
@@ -347,6 +417,43 @@ def test_other_calculators(message, calculator, inputs):
 def test_missing_inputs(message, calculator, missing):
     request = calc(message)
     assert (request.calculator, request.missing) == (calculator, missing)
+
+
+@pytest.mark.parametrize(
+    "message, name, value",
+    [
+        # chat eval calc-invalid-negative-iv: passed on, so that the calculator explains it
+        ("SPX 5900, IV -15%, 30 days, 5700/5750/6050/6100 condor for 3.50. Probability of profit?", "iv", -0.15),
+        ("SPX 5900, implied vol of minus 15%, 30 days, 5700/5750/6050/6100 condor for 3.50. POP?", "iv", -0.15),
+        ("SPX 5900, IV 15% - 30 days, 5700/5750/6050/6100 condor for 3.50. POP?", "iv", 0.15),  # a dash after is not a sign
+        # chat eval calc-invalid-correlation: a correlation is a percent only with "%"
+        ("Hedge ratio with correlation 1.5, portfolio vol 20% and hedge vol 40%?", "correlation", 1.5),
+        ("Hedge ratio with correlation 60, portfolio vol 20% and hedge vol 40%?", "correlation", 60),
+        ("Hedge ratio with correlation 60%, portfolio vol 20% and hedge vol 40%?", "correlation", 0.6),
+        ("Hedge ratio with correlation -0.7, portfolio vol 20% and hedge vol 40%?", "correlation", -0.7),
+        ("Hedge ratio with correlation 0.6, portfolio vol -20% and hedge vol 40%?", "portfolio_vol", -0.2),
+    ],
+)
+def test_out_of_range_inputs_are_passed_on(message, name, value):
+    request = calc(message)
+    assert request.inputs[name] == value and request.missing == ()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "SPX 5900, IV -15%, 30 days, 5700/5750/6050/6100 condor for 3.50. Probability of profit?",
+        "Hedge ratio with correlation 1.5, portfolio vol 20% and hedge vol 40%?",
+    ],
+)
+def test_the_calculators_refuse_out_of_range_inputs(message):
+    import calculators  # noqa: F401
+    from calculators import registry
+    from calculators.errors import CalculatorError
+
+    request = calc(message)
+    with pytest.raises(CalculatorError):
+        registry.get(request.calculator).run(request.inputs)
 
 
 def test_missing_inputs_never_invented():
@@ -409,6 +516,13 @@ def test_greeting_before_a_question_is_dropped():
         "Do you think I should close my condor?",
         "Do you recommend buying VIX calls here?",
         "SPX is at 6000. Should I sell the 5800/5850/6100/6150 condor for 4.20?",
+        # chat eval advice-close-now, and its kin
+        "My condor is losing money, should I close it right now?",
+        "should I roll?",
+        "do I take profit now?",
+        "My condor is up 50%; do I take profits here?",
+        "is it time to exit my condor?",
+        "So is it time to roll?",
     ],
 )
 def test_advice(message):
@@ -416,9 +530,22 @@ def test_advice(message):
     assert u.intent is Intent.ADVICE and u.calc is None
 
 
-def test_advice_is_not_triggered_by_methodology_questions():
-    assert understand("How much of the portfolio should the ALVH use?").intent is not Intent.ADVICE
-    assert understand("When should the second layer be added?").intent is not Intent.ADVICE
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How much of the portfolio should the ALVH use?",
+        "When should the second layer be added?",
+        "When should I close an iron condor in the VixShield methodology?",
+        "How do I roll an iron condor?",
+        "Do I need VIX calls for the ALVH?",
+        "Do traders take profit at 50% of the credit?",
+        "When is it time to roll the hedge layers?",
+        "What is the time to expiry of the front layer?",
+        "In the methodology, how should I size the hedge?",
+    ],
+)
+def test_advice_is_not_triggered_by_methodology_questions(message):
+    assert understand(message).intent is not Intent.ADVICE
 
 
 @pytest.mark.parametrize(
@@ -531,12 +658,72 @@ def test_another_calculator_replaces_the_previous_one():
         ("How does the ALVH protect the condor?", Intent.METHODOLOGY),
         ("Would you put on this condor?", Intent.ADVICE),
         ("thanks!", Intent.GREETING),
+        # a figure of a position in general, not of the remembered one
+        ("What is the max loss of an iron condor?", Intent.METHODOLOGY),
+        ("what is the max loss of a condor then?", Intent.METHODOLOGY),
+        ("What is the expected value of a trade?", Intent.METHODOLOGY),
+        ("what is max loss?", Intent.DEFINITION),
     ],
 )
 def test_questions_after_a_calculation_are_not_follow_ups(message, intent):
     previous = {"calculation": {"calculator": "iron-condor", "inputs": BASE}, "topic": "iron condor", "focus": []}
     u = understand(message, previous)
     assert u.intent is intent and u.calc is None
+
+
+@pytest.mark.parametrize(
+    "message, focus",
+    [
+        ("What is the max loss then?", ("max_loss",)),
+        ("and the delta?", ("greeks", "delta")),
+        ("what is its theta?", ("greeks", "theta")),
+        ("what's my max loss?", ("max_loss",)),
+        ("what is the max loss of the condor?", ("max_loss",)),
+    ],
+)
+def test_figure_questions_that_point_back_are_follow_ups(message, focus):
+    previous = {"calculation": {"calculator": "iron-condor", "inputs": BASE}, "topic": "iron condor", "focus": []}
+    u = understand(message, previous)
+    assert u.intent is Intent.CALCULATION and u.calc.inputs == BASE
+    assert set(u.calc.focus) <= set(focus) and u.calc.focus
+
+
+def test_a_condor_is_not_one_contract():
+    previous = {"calculation": {"calculator": "iron-condor", "inputs": BASE}, "topic": "iron condor", "focus": []}
+    assert understand("make it a contract", previous).calc.inputs["contracts"] == 1
+    assert understand("What is the max loss of a condor?", previous).calc is None
+
+
+# chat eval followup-basis-then-calc: a figure asked about the last turn's subject, with no calculation remembered
+@pytest.mark.parametrize(
+    "first",
+    [
+        "how much do the hedges need to be oversized?",
+        "Why are hedges oversized 2.8x?",
+        "If I oversize a $100,000 VIX hedge by 2.8x, how large is the hedge?",
+    ],
+)
+@pytest.mark.parametrize("second", ["so for a $50,000 hedge, how big is that?", "and for a $50,000 hedge, how large would it be then?"])
+def test_a_figure_about_the_previous_topic(first, second):
+    u = understand(second, state(understand(first)))
+    assert u.intent is Intent.CALCULATION
+    assert (u.calc.calculator, u.calc.inputs["notional"], u.calc.missing) == ("decorrelation-oversize", 50000, ())
+    assert u.calc.inputs.get("factor", 2.8) == 2.8  # the remembered factor, or the calculator's default
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("how much do the hedges need to be oversized?", "I have a $50,000 hedge. What is MEV?"),  # no figure asked
+        ("how much do the hedges need to be oversized?", "for a $50,000 hedge, how big?"),  # points at nothing
+        ("how much do the hedges need to be oversized?", "so what is a $50,000 hedge?"),
+        ("What is basis risk?", "so for a $50,000 hedge, how big is that?"),  # a topic with no calculator
+        ("What is the ALVH?", "so for a $50,000 hedge, how big is that?"),  # "how big" is no ALVH layer figure
+    ],
+)
+def test_not_a_figure_about_the_previous_topic(first, second):
+    u = understand(second, state(understand(first)))
+    assert u.calc is None
 
 
 def test_pending_calculation_is_completed_by_the_next_turns():
@@ -739,6 +926,22 @@ def test_every_calculator_name_and_field_is_the_registrys():
             {"hedge_ratio": 0.3},
         ),
         (["If I oversize a $50,000 VIX hedge by the 2.8x decorrelation factor, how large is the hedge?"], {"oversized_notional": 140000}),
+        # the chat eval's parser cases
+        (["5750/5775/6125/6150 condor for 1.25 - break evens?"], {"lower_breakeven": 5773.75, "upper_breakeven": 6126.25}),
+        (
+            ["5 contracts of the 5650/5700/6000/6050 iron condor at 2.80: break-evens, max profit and max loss?"],
+            {"lower_breakeven": 5697.2, "upper_breakeven": 6002.8, "max_profit": 1400, "max_loss": 23600},
+        ),
+        (["hedge ratio with rho 0.7, sigma portfolio 15% and sigma hedge 35%"], {"hedge_ratio": 0.3}),
+        (["Oversize a 75,000 dollar VIX hedge by a factor of 3: what notional do I need?"], {"oversized_notional": 225000}),
+        (
+            [
+                "What is the basis risk of hedging NFTs with VIX?",
+                "how much do the hedges need to be oversized?",
+                "so for a $50,000 hedge, how big is that?",
+            ],
+            {"oversized_notional": 140000},
+        ),
     ],
 )
 def test_acceptance_numbers(turns, check):
