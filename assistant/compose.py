@@ -116,7 +116,7 @@ def pick_sentences(question: str, query_vector: np.ndarray, hits, index, limit: 
         penalty = 0.1 if hit.chunk.kind == "glossary" else 0.0
         for position, (sentence, vector) in enumerate(zip(sentences, vectors)):
             text = clean_sentence(sentence)
-            if sentence.lstrip().startswith("#") or len(text.split()) < 6 or _BOILERPLATE.match(text) or text.endswith(":"):
+            if not text.endswith((".", "!", "?", '"', "”")) or len(text.split()) < 6 or _BOILERPLATE.match(text) or text.endswith(":"):
                 continue
             overlap = len(asked & content_words(text)) / max(1, len(asked))
             score = float(vector @ query_vector) + 0.15 * overlap + 0.1 * hit.score / best_hit - penalty

@@ -121,7 +121,7 @@ class Assistant:
                 f"I can't compute that: {explanation}. Check the inputs and ask again.",
                 grounded=False,
                 state={"calculation": None},
-                rule_numbers=numbers_in(explanation),
+                rule_numbers=[n for n in numbers_in(explanation) if n.is_integer() and abs(n) <= 10],
             )
         calc = Calculation(**result)
         body = compose.compose_calculation(calc, tuple(request.focus))
@@ -167,7 +167,7 @@ class Assistant:
         query = u.query or text
         hits = self.index.search(query, k=10)
         named = self.index.glossary.find_in(query)
-        if not hits or (hits[0].dense < self.settings.decline_threshold and not named):
+        if relevance(hits) < self.settings.decline_threshold and not named:
             return self.decline()
         query_vector = self.index.encode_query(query)
         chosen = compose.pick_sentences(query, query_vector, hits, self.index, limit=limit)
@@ -219,7 +219,24 @@ class Assistant:
 
 
 
+def relevance(hits) -> float:
+    """How well the corpus covers a question: the best cosine of an article passage.
+
+    Glossary entries do not count here (a word such as "reverse" can sit close
+    to a glossary term without the question being about it); a question that
+    names a glossary term is answered anyway.
+    """
+    return max((hit.dense for hit in hits if hit.chunk.kind == "article"), default=float("-inf"))
+
+
 def without_derived_numbers(explanation: str, question: str) -> str:
-    """Drop parenthesised figures a calculator derived ("the wing width (50)"): only the question's numbers may show."""
-    pool = numbers_in(question)
-    return re.sub(r"\s*\(([^()]*)\)", lambda m: "" if ungrounded(m.group(1), pool) else m.group(0), explanation)
+    """Keep only the question's numbers in a calculator's refusal.
+
+    Parenthesised figures the calculator derived ("the wing width (50)") and
+    clauses that show one ("write 0.15 or 15%") are dropped; the rule's own
+    small constants ("at most 1") stay.
+    """
+    pool = numbers_in(question) + [float(n) for n in range(-10, 11)]
+    explanation = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if ungrounded(m.group(1), pool) else m.group(0), explanation)
+    clauses = [c for c in re.split(r";\s*", explanation) if not ungrounded(c, pool)]
+    return "; ".join(clauses) or "the inputs are inconsistent"

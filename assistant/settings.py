@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(40, description="Token bucket size per client")
     max_body_bytes: int = Field(16384, description="Largest request body accepted")
     multiplier: int = Field(100, description="SPX option contract multiplier (dollars per index point)")
-    decline_threshold: float = Field(0.28, description="Minimum dense similarity of the best passage for a grounded answer")
+    decline_threshold: float = Field(0.21, description="Minimum dense similarity of the best passage for a grounded answer")
     log_level: str = Field("info", description="Level of the JSON logs the HTTP service writes to stderr (debug, info, warning)")
     ready_wait_s: float = Field(30.0, description="How long an API request waits for the assistant to finish warming up before answering 503")
     index_watch_s: float = Field(5.0, description="How often each server worker checks whether another worker swapped in a new index (0 disables)")

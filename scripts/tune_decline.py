@@ -33,6 +33,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 def score_questions(cases: list[dict]) -> list[dict]:
     from assistant.index import SearchIndex
+    from assistant.pipeline import relevance
     from assistant.settings import get_settings
 
     idx = SearchIndex(get_settings())
@@ -40,13 +41,13 @@ def score_questions(cases: list[dict]) -> list[dict]:
     rows = []
     for case in cases:
         q = case["question"]
-        hits = idx.search(q, k=5)
+        hits = idx.search(q, k=10)
         named = idx.glossary.find_in(q)
         rows.append(
             {
                 "question": q,
                 "in_scope": bool(case["in_scope"]),
-                "dense": hits[0].dense if hits else float("-inf"),
+                "dense": relevance(hits),
                 "named": [t.term for t in named],
                 "top": hits[0].chunk.source_id if hits else None,
             }
