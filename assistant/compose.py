@@ -22,6 +22,7 @@ SCOPE_LINE = (
     "and calculators for iron condors, hedge ratios and correlations."
 )
 MAX_WORDS = 120
+OVERLAP_WEIGHT = 0.3  # tuned on tests/data/chat-cases.jsonl (see docs/evaluation.md)
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = set(
@@ -31,7 +32,7 @@ _STOP = set(
 )
 # Sentences of the corpus that carry no answer on their own.
 _BOILERPLATE = re.compile(
-    r"^(to (explore|deepen)|this discussion is provided|in the world of)", re.I
+    r"^(to (explore|deepen)|this discussion is provided|in the (\w+ )?(world|landscape) of)", re.I
 )
 
 
@@ -100,27 +101,33 @@ class Candidate:
 def pick_sentences(question: str, query_vector: np.ndarray, hits, index, limit: int = 3) -> list[Candidate]:
     """The 2–4 sentences of the top passages most similar to the question.
 
-    Score = cosine(question, sentence) + 0.15 × share of the question's
-    content words the sentence contains + 0.1 × the passage's fused search
-    score relative to the best passage's.
-    Article sentences are preferred to glossary definitions (a methodology
-    answer should rest on the articles); near duplicates (cosine > 0.9 to one
-    already picked) and sentences far below the best (more than 0.15) are
-    skipped, but at least two are kept when there are two.
+    Score = cosine(question, sentence)
+          + 0.3 × the IDF-weighted share of the question's content words the sentence contains
+            (IDF over the candidate sentences, so words every candidate shares, like "VIX", count little)
+          + 0.1 × the passage's fused search score relative to the best passage's
+          − 0.1 for glossary definitions (a methodology answer should rest on the articles).
+    Near duplicates (cosine > 0.9 to one already picked) and sentences far
+    below the best (more than 0.15) are skipped, but two are kept when there are two.
     """
     asked = content_words(question)
-    candidates: list[Candidate] = []
+    pool: list[tuple[object, int, str, np.ndarray, set[str], float]] = []
     best_hit = max((hit.score for hit in hits), default=1.0) or 1.0
     for hit in hits:
         sentences, vectors = index.sentences(hit.chunk.id)
-        penalty = 0.1 if hit.chunk.kind == "glossary" else 0.0
+        bonus = 0.1 * hit.score / best_hit - (0.1 if hit.chunk.kind == "glossary" else 0.0)
         for position, (sentence, vector) in enumerate(zip(sentences, vectors)):
             text = clean_sentence(sentence)
-            if not text.endswith((".", "!", "?", '"', "”")) or len(text.split()) < 6 or _BOILERPLATE.match(text) or text.endswith(":"):
+            if not text.endswith((".", "!", "?", '"', "”")) or len(text.split()) < 6 or _BOILERPLATE.match(text):
                 continue
-            overlap = len(asked & content_words(text)) / max(1, len(asked))
-            score = float(vector @ query_vector) + 0.15 * overlap + 0.1 * hit.score / best_hit - penalty
-            candidates.append(Candidate(hit.chunk, position, text, score, vector))
+            pool.append((hit.chunk, position, text, vector, content_words(text), bonus))
+    if not pool:
+        return []
+    idf = {w: math.log(1 + len(pool) / (1 + sum(w in words for *_, words, _ in pool))) for w in asked}
+    asked_weight = sum(idf.values()) or 1.0
+    candidates = [
+        Candidate(chunk, position, text, float(vector @ query_vector) + OVERLAP_WEIGHT * sum(idf[w] for w in asked & words) / asked_weight + bonus, vector)
+        for chunk, position, text, vector, words, bonus in pool
+    ]
     candidates.sort(key=lambda c: c.score, reverse=True)
     chosen: list[Candidate] = []
     words = 0
