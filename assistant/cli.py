@@ -201,6 +201,34 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     )
 
 
+# --- feedback -------------------------------------------------------------------
+
+
+@app.group()
+def feedback() -> None:
+    """Feedback (thumbs up/down) left on answers."""
+
+
+@feedback.command("export")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="CSV file to write (default: stdout)")
+def feedback_export(out: Path | None) -> None:
+    """Write all feedback, with the question and answer rated, as CSV."""
+    from assistant.store import ConversationStore
+
+    store = ConversationStore(get_settings().db_path)
+    store.open()
+    try:
+        if out is None:
+            count = store.export_feedback_csv(sys.stdout)
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with open(out, "w", newline="", encoding="utf-8") as fp:
+                count = store.export_feedback_csv(fp)
+            click.echo(f"wrote {count} feedback rows to {out}", err=True)
+    finally:
+        store.close()
+
+
 # --- calculators ----------------------------------------------------------------
 # One subcommand per calculator, generated from calculators.registry (assistant/cli_calc.py).
 

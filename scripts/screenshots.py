@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Screenshots of the Ask VixShield widget, open with answers, for the docs.
+
+    .venv/bin/python scripts/screenshots.py                       # starts `vixshield serve` itself
+    .venv/bin/python scripts/screenshots.py --base-url http://127.0.0.1:8000
+
+Writes docs/screenshots/widget-desktop.png (1280x800, a calculator answer),
+widget-citation.png (1280x800, a cited answer with its passage shown) and
+widget-mobile.png (375 px wide). Needs Debian's Chromium at /usr/bin/chromium and the playwright
+Python package (test extras); the server it starts uses a temporary database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+QUESTIONS = [
+    "What is the ALVH?",
+    "Iron condor 5700/5750/6050/6100 for a 3.50 credit, SPX at 5900, IV 18%, 45 days: probability of profit?",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
+    import httpx
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "VIXSHIELD_DB_PATH": str(tmp / "screenshots.db"),
+        "VIXSHIELD_CORS_ORIGINS": json.dumps([base]),
+    }
+    script = Path(sys.executable).with_name("vixshield")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+    log = open(tmp / "server.log", "wb")
+    proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"vixshield serve exited:\n{(tmp / 'server.log').read_text()[-3000:]}")
+        try:
+            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    proc.terminate()
+    sys.exit("the server did not become ready")
+
+
+def ask(page, question: str) -> None:
+    n = page.locator(".vs-bot[data-turn]").count()
+    page.locator(".vs-input").fill(question)
+    page.keyboard.press("Enter")
+    page.locator(".vs-bot[data-turn]").nth(n).wait_for()
+
+
+def shoot(browser, base: str, name: str, viewport: dict) -> Path:
+    ctx = browser.new_context(viewport=viewport, device_scale_factor=1, reduced_motion="reduce")
+    page = ctx.new_page()
+    page.goto(base + "/")
+    page.locator(".vs-launcher").click()
+    ask(page, QUESTIONS[0])
+    if name == "desktop":
+        # A methodology answer with the cited passage shown (keyboard focus on the first chip).
+        page.locator(".vs-bot[data-turn='0'] .vs-cite").first.focus()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(OUT / "widget-citation.png"))
+        page.locator(".vs-input").focus()
+    ask(page, QUESTIONS[1])
+    # Show the calculator answer: its first lines, the table and the payoff chart.
+    page.evaluate(
+        """() => {
+          const root = document.querySelector('#vixshield-widget').shadowRoot;
+          const log = root.querySelector('.vs-log');
+          const chart = root.querySelector('.vs-chart');
+          const r = chart.getBoundingClientRect(), l = log.getBoundingClientRect();
+          log.scrollTop += (r.bottom - l.bottom) + 12;
+          root.querySelector('.vs-input').blur();
+        }"""
+    )
+    page.wait_for_timeout(300)
+    path = OUT / f"widget-{name}.png"
+    page.screenshot(path=str(path))
+    ctx.close()
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base-url", help="a running server (default: start one on a free port)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    proc = None
+    with tempfile.TemporaryDirectory() as tmp:
+        base = args.base_url
+        if not base:
+            proc, base = start_server(Path(tmp))
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                for name, viewport in (("desktop", {"width": 1280, "height": 800}), ("mobile", {"width": 375, "height": 760})):
+                    print(shoot(browser, base.rstrip("/"), name, viewport))
+                browser.close()
+        finally:
+            if proc is not None:
+                proc.terminate()
+                proc.wait(20)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""QuantLib oracles shared by the calculator tests (QuantLib is a test-only dependency)."""
+
+from __future__ import annotations
+
+import math
+
+import QuantLib as ql
+
+TODAY = ql.Date(15, 1, 2025)
+
+
+def ql_process(spot: float, vol: float, rate: float, dividend: float):
+    """A Black–Scholes–Merton process with flat curves, Actual/365 (T = days / 365 exactly)."""
+    ql.Settings.instance().evaluationDate = TODAY
+    day_count = ql.Actual365Fixed()
+    return ql.BlackScholesMertonProcess(
+        ql.QuoteHandle(ql.SimpleQuote(spot)),
+        ql.YieldTermStructureHandle(ql.FlatForward(TODAY, dividend, day_count)),
+        ql.YieldTermStructureHandle(ql.FlatForward(TODAY, rate, day_count)),
+        ql.BlackVolTermStructureHandle(ql.BlackConstantVol(TODAY, ql.NullCalendar(), vol, day_count)),
+    )
+
+
+def ql_european(kind: str, spot: float, strike: float, vol: float, days: int, rate: float, dividend: float):
+    """A QuantLib European option with the analytic engine, and its process."""
+    process = ql_process(spot, vol, rate, dividend)
+    option_type = ql.Option.Call if kind == "call" else ql.Option.Put
+    option = ql.VanillaOption(ql.PlainVanillaPayoff(option_type, strike), ql.EuropeanExercise(TODAY + days))
+    option.setPricingEngine(ql.AnalyticEuropeanEngine(process))
+    return option, process
+
+
+def ql_touch_probability(barrier: float, spot: float, vol: float, days: int, rate: float, dividend: float, downward: bool) -> float:
+    """P(touch) from QuantLib: a one-touch digital paying 1 at expiry is worth e^(−rT)·P(touch)."""
+    process = ql_process(spot, vol, rate, dividend)
+    option_type = ql.Option.Put if downward else ql.Option.Call
+    option = ql.VanillaOption(ql.CashOrNothingPayoff(option_type, barrier, 1.0), ql.AmericanExercise(TODAY, TODAY + days, True))
+    option.setPricingEngine(ql.AnalyticDigitalAmericanEngine(process))
+    return option.NPV() * math.exp(rate * days / 365.0)
