@@ -38,7 +38,7 @@ class AlvhLayersInputs(Inputs):
         sources.ALLOCATION_RANGE[1], gt=0, le=1, description="share of notional for the hedge budget (steward: 2-5 %)"
     )
     increment: Fraction = Field(
-        sources.INCREMENT_RANGE[0], gt=0, le=1, description="share of the exposure each layer covers (articles: 20-30 %)"
+        sources.INCREMENT_RANGE[0], ge=0.01, le=1, description="share of the exposure each layer covers (articles: 20-30 %)"
     )
     expirations: list[Annotated[int, Field(le=int(MAX_DAYS))]] = Field(list(sources.EXPIRATION_DAYS), min_length=1, description="days to expiry, assigned to layers in turn")
     hedge_ratio: float = Field(sources.HEDGE_RATIO_BASE, gt=0, le=100, description="hedge exposure per unit of book (band 0.7-1.3)")

@@ -29,11 +29,11 @@ class FieldProblem(ValueError):
 
 
 def fmt(x: float) -> str:
-    """A number as a trader writes it in a sentence: 5700, 3.5, 0.15 (no exponent, at most 6 decimals)."""
+    """A number as a trader writes it in a sentence: 5700, 3.5, 0.15 (at most 6 decimals; 1e+20 for extremes)."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return repr(x)
-    if not math.isfinite(x):
-        return str(x)
+    if not math.isfinite(x) or abs(x) >= 1e15 or 0 < abs(x) < 1e-6:
+        return f"{x:g}"
     text = f"{x:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -41,10 +41,12 @@ def fmt(x: float) -> str:
 # --- number types ------------------------------------------------------------------------
 # The bounds keep every calculation finite; no real position comes near them.
 MAX_PRICE = 1e7
+MIN_PRICE = 1e-6
 MAX_DAYS = 36_500.0
 MAX_MONEY = 1e15
 MIN_VOLATILITY = 1e-4
 MIN_DAYS = 1e-4
+MIN_CREDIT = 1e-4  # points; SPX options trade in steps of 0.05
 MAX_COUNT = 1_000_000  # contracts, multipliers
 
 
@@ -90,13 +92,19 @@ Rate = Annotated[float, BeforeValidator(parse_percent), AfterValidator(_check_ra
 Fraction = Annotated[float, BeforeValidator(parse_percent)]
 """A fraction as a decimal (0.25) or a percent ('25%'); bounds are set per field with Field()."""
 
+def _check_price(value: float) -> float:
+    if value < MIN_PRICE:
+        raise FieldProblem(f"must be at least {MIN_PRICE:g} (got {value:g})")
+    return value
+
+
 def _check_days(value: float) -> float:
     if value < MIN_DAYS:
         raise FieldProblem(f"must be at least {fmt(MIN_DAYS)} of a day (got {value:g})")
     return value
 
 
-Price = Annotated[float, Field(gt=0, le=MAX_PRICE)]
+Price = Annotated[float, Field(gt=0, le=MAX_PRICE), AfterValidator(_check_price)]
 """A price, strike or index level in points: above zero, at most ten million."""
 
 Days = Annotated[float, Field(gt=0, le=MAX_DAYS), AfterValidator(_check_days)]

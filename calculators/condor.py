@@ -40,7 +40,7 @@ import math
 import numpy as np
 from pydantic import Field, model_validator
 
-from calculators.base import MAX_COUNT, MAX_PRICE, Days, Inputs, Outputs, Price, Rate, Volatility, check, fmt
+from calculators.base import MAX_COUNT, MAX_PRICE, MIN_CREDIT, Days, Inputs, Outputs, Price, Rate, Volatility, check, fmt
 from calculators.bsm import DAYS_PER_YEAR, black_scholes, norm_cdf
 from calculators.registry import Calculator, register
 
@@ -77,6 +77,7 @@ def check_condor(long_put: float, short_put: float, short_call: float, long_call
     check(short_put <= short_call, f"the short put ({fmt(short_put)}) must be below the short call ({fmt(short_call)})")
     check(short_call < long_call, f"the long call ({fmt(long_call)}) must be above the short call ({fmt(short_call)})")
     check(credit > 0, f"the credit must be positive (got {fmt(credit)}): an iron condor is sold for a net credit")
+    check(credit >= MIN_CREDIT, f"the credit must be at least {fmt(MIN_CREDIT)} points (got {credit:g})")
     narrower = min(short_put - long_put, long_call - short_call)
     check(
         credit < narrower,
@@ -210,12 +211,16 @@ def prob_touch(barrier: float, spot: float, vol: float, t: float, rate: float, d
     nu = rate - dividend - 0.5 * vol * vol
     b = math.log(barrier / spot)
     s = vol * math.sqrt(t)
-    reflection = math.exp(2.0 * nu * b / (vol * vol))
-    if downward:
-        terms = norm_cdf([(b - nu * t) / s, (b + nu * t) / s])
-    else:
-        terms = norm_cdf([(-b + nu * t) / s, (-b - nu * t) / s])
-    return float(min(terms[0] + reflection * terms[1], 1.0))
+    direction = 1.0 if downward else -1.0
+    first, second = (direction * b - direction * nu * t) / s, (direction * b + direction * nu * t) / s
+    log_reflection = 2.0 * nu * b / (vol * vol)  # ln((H/S)^(2ν/σ²))
+    if log_reflection < 700:  # the usual case: the power cannot overflow
+        reflected = math.exp(log_reflection) * float(norm_cdf(second))
+    else:  # a tiny volatility: the power overflows while N underflows; multiply in logs
+        from scipy.special import log_ndtr
+
+        reflected = math.exp(min(0.0, log_reflection + float(log_ndtr(second))))
+    return float(min(float(norm_cdf(first)) + reflected, 1.0))
 
 
 def expected_owed(strikes: np.ndarray, spot: float, vol: float, t: float, rate: float, dividend: float) -> float:
@@ -312,7 +317,7 @@ def iron_condor(inputs: IronCondorInputs) -> IronCondorOutputs:
     high = max(long_call, inputs.spot or long_call) + pad
     # The strikes, break-evens and spot are added to the grid so the chart's corners are exact.
     marks = [*strikes, lower_breakeven, upper_breakeven] + ([inputs.spot] if inputs.spot is not None else [])
-    prices = np.unique(np.concatenate([np.linspace(max(low, 0.0), high, CURVE_POINTS), marks]))
+    prices = np.unique(np.concatenate([np.linspace(max(low, long_put / 2), high, CURVE_POINTS), marks]))  # index > 0
     pnl_eval = None
     if leg_vols is not None and t is not None:
         years_left = (inputs.days - (inputs.eval_days or 0.0)) / DAYS_PER_YEAR

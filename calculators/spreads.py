@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from calculators.base import MAX_COUNT, Inputs, Outputs, Price, check, fmt
+from calculators.base import MAX_COUNT, MIN_CREDIT, Inputs, Outputs, Price, check, fmt
 from calculators.registry import Calculator, register
 
 
@@ -51,6 +51,7 @@ def check_credit_spread(kind: str, short_strike: float, long_strike: float, cred
         )
     width = abs(short_strike - long_strike)
     check(credit > 0, f"the credit must be positive (got {fmt(credit)}): a credit spread is sold for a net credit")
+    check(credit >= MIN_CREDIT, f"the credit must be at least {fmt(MIN_CREDIT)} points (got {credit:g})")
     check(
         credit < width,
         f"the credit ({fmt(credit)}) must be less than the {side} spread's width ({fmt(width)} points); "

@@ -53,7 +53,7 @@ def test_values_outside_the_articles_ranges_are_flagged_not_refused():
     [
         ({"activation_levels": [20, 25]}, "5 layers need 5 activation levels (got 2)"),
         ({"notional": -1}, "notional must be greater than 0"),
-        ({"increment": 0}, "increment must be greater than 0"),
+        ({"increment": 0}, "increment must be at least 0.01"),
         ({"expirations": [30, -60]}, "every expiration must be a positive number of days"),
         ({"decorrelation_factor": 0.5}, "decorrelation_factor must be at least 1"),
     ],

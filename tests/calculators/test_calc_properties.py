@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -9,8 +10,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import calculators
 from calculators.bsm import ImpliedVolInputs, OptionInputs, implied_vol, option
 from calculators.condor import IronCondorInputs, iron_condor
+from calculators.errors import CalculatorError
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -90,3 +93,42 @@ def test_pop_falls_as_iv_rises(legs, low, step, days, carry):
 def test_the_eval_curve_meets_the_expiry_curve_at_expiry(legs, vol, days):
     out = iron_condor(IronCondorInputs(**legs, iv=vol, days=days, eval_days=days))
     assert np.allclose(out.curve.pnl_eval, out.curve.pnl_expiry, atol=1e-9)
+
+
+ODD_VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**20), 10**20),
+    st.sampled_from([0, -1, 5e-324, 1e-300, 1e300, "15%", "-3%", "abc", "", None, True, [], [1, 2, 3], {}, {"a": 1}]),
+)
+
+
+@pytest.mark.parametrize("calc", calculators.all_calculators(), ids=lambda c: c.name)
+@settings(max_examples=120, deadline=None)
+@given(data=st.data())
+def test_any_input_gives_json_safe_outputs_or_a_sentence(calc, data):
+    """Whatever a client sends (the API passes raw JSON through), the answer is a result or a CalculatorError."""
+    fields = list(calc.inputs.model_fields)
+    raw = dict(calc.example)
+    for name in data.draw(st.lists(st.sampled_from(fields), min_size=1, max_size=3, unique=True)):
+        raw[name] = data.draw(ODD_VALUES)
+    try:
+        result = calc.run(raw)
+    except CalculatorError as err:
+        assert str(err) and "\n" not in str(err)
+    else:
+        json.dumps(result, allow_nan=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(legs=condors(), scale=st.floats(1e-3, 1e3), vol=st.floats(1e-4, 5.0), days=st.floats(1e-4, 36_500), rate=st.floats(-0.5, 0.5),
+       dividend=st.floats(-0.5, 0.5), spot_factor=st.floats(0.01, 100.0), eval_share=st.floats(0.0, 1.0))
+def test_extreme_but_valid_condors_stay_finite(legs, scale, vol, days, rate, dividend, spot_factor, eval_share):
+    raw = {key: value * scale if key != "contracts" else value for key, value in legs.items()}
+    raw |= {"spot": (raw["short_put"] + raw["short_call"]) / 2 * spot_factor, "iv": vol, "days": days, "rate": rate,
+            "dividend": dividend, "eval_days": days * eval_share}
+    try:
+        result = calculators.get("iron-condor").run(raw)
+    except CalculatorError as err:  # e.g. a scaled credit below the 0.0001 minimum
+        assert "credit" in str(err) or "at least" in str(err) or "at most" in str(err)
+    else:
+        json.dumps(result, allow_nan=False)
