@@ -38,5 +38,10 @@ index: install
 eval: install index
 	$(BIN)/python scripts/eval_retrieval.py
 
+bench: install index
+	$(BIN)/python scripts/bench_calculators.py
+	$(BIN)/python scripts/bench_retrieval.py
+	$(BIN)/python scripts/bench_api.py
+
 clean:
 	rm -rf $(VENV) index/current index/build-*
