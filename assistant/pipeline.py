@@ -150,17 +150,18 @@ class Assistant:
         names = [term.term, *term.aliases]
         patterns = [re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.I) for n in names if len(n) > 1]
         query_vector = self.index.encode_query(text)
-        hits = [h for h in self.index.search(f"{term.term} {text}", k=8) if h.chunk.kind == "article"]
         best = None
-        for hit in hits:
-            sentences, vectors = self.index.sentences(hit.chunk.id)
+        for chunk in self.index.chunks:
+            if chunk.kind != "article" or not any(p.search(chunk.text) for p in patterns):
+                continue
+            sentences, vectors = self.index.sentences(chunk.id)
             for position, (sentence, vector) in enumerate(zip(sentences, vectors)):
                 cleaned = compose.clean_sentence(sentence)
                 if len(cleaned.split()) < 6 or not any(p.search(cleaned) for p in patterns):
                     continue
                 score = float(vector @ query_vector)
                 if best is None or score > best.score:
-                    best = compose.Candidate(hit.chunk, position, cleaned, score, vector)
+                    best = compose.Candidate(chunk, position, cleaned, score, vector)
         return best
 
     def explain(self, text: str, u: Understanding, limit: int = 3) -> Draft:
