@@ -42,6 +42,7 @@ bench: install index
 	$(BIN)/python scripts/bench_calculators.py
 	$(BIN)/python scripts/bench_retrieval.py
 	$(BIN)/python scripts/bench_api.py
+	$(BIN)/python scripts/bench_ask.py
 
 clean:
 	rm -rf $(VENV) index/current index/build-*
