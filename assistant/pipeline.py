@@ -40,9 +40,9 @@ def clean_message(message) -> str:
         raise InvalidInput("message must be a string")
     text = message.strip()
     if not text:
-        raise InvalidInput("message is empty: type a question")
+        raise InvalidInput("message is empty: send a question of 1 to 4,000 characters")
     if len(text) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(f"message is {len(text)} characters long; the limit is {MAX_MESSAGE_CHARS}")
+        raise InvalidInput(f"message is {len(text):,} characters long; the limit is {MAX_MESSAGE_CHARS:,}")
     return text
 
 

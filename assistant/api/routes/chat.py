@@ -13,20 +13,18 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from assistant.api import deps
 from assistant.api.errors import responses
 from assistant.api.logs import log
-from assistant.errors import NotFound, VixShieldError
+from assistant.errors import InvalidInput, NotFound, VixShieldError
+from assistant.pipeline import clean_message
 from assistant.reply import Reply
 
 router = APIRouter(tags=["chat"])
 
-MAX_MESSAGE_CHARS = 4000
-
-
 def check_message(value: str) -> str:
-    text = value.strip()
-    if not text:
-        raise ValueError("message is empty: send a question of 1 to 4,000 characters")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise ValueError(f"message is {len(text):,} characters long; the limit is 4,000")
+    """The pipeline's own message rule, as a ValueError for request validation (-> 422)."""
+    try:
+        clean_message(value)
+    except InvalidInput as err:
+        raise ValueError(str(err)) from None
     return value
 
 
