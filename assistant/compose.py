@@ -239,28 +239,28 @@ _CONDOR_ORDER = [
 _FOCUS_ALIASES = {"lower_breakeven": "breakevens", "upper_breakeven": "breakevens"}
 
 
+_CONDOR_PROBABILITIES = {
+    "pop": "Probability of profit (ends between the break-evens): **{}**",
+    "p_max_profit": "Probability of max profit (ends between the short strikes): {}",
+    "p_max_loss": "Probability of max loss: {}",
+    "p_touch_short_put": "Probability of touching the short put before expiry: {}",
+    "p_touch_short_call": "Probability of touching the short call before expiry: {}",
+}
+
+
 def _condor_line(key: str, out: dict) -> str | None:
     get = out.get
     if key == "breakevens":
         return f"Break-evens: **{fmt_number(get('lower_breakeven'))}** and **{fmt_number(get('upper_breakeven'))}**"
     if get(key) is None:
         return None
-    if key == "max_profit":
-        return f"Max profit: {fmt_points(get('max_profit_points'))} points = **{fmt_money(get('max_profit'))}**"
-    if key == "max_loss":
-        return f"Max loss: {fmt_points(get('max_loss_points'))} points = **{fmt_money(get('max_loss'))}**"
+    if key in _CONDOR_PROBABILITIES:
+        return _CONDOR_PROBABILITIES[key].format(fmt_pct(get(key)))
+    if key in ("max_profit", "max_loss"):
+        name = key.replace("_", " ").capitalize()
+        return f"{name}: {fmt_points(get(key + '_points'))} points = **{fmt_money(get(key))}**"
     if key == "risk_reward":
         return f"Risk/reward: {fmt_number(get('risk_reward'))} to 1"
-    if key == "pop":
-        return f"Probability of profit (ends between the break-evens): **{fmt_pct(get('pop'))}**"
-    if key == "p_max_profit":
-        return f"Probability of max profit (ends between the short strikes): {fmt_pct(get('p_max_profit'))}"
-    if key == "p_max_loss":
-        return f"Probability of max loss: {fmt_pct(get('p_max_loss'))}"
-    if key == "p_touch_short_put":
-        return f"Probability of touching the short put before expiry: {fmt_pct(get('p_touch_short_put'))}"
-    if key == "p_touch_short_call":
-        return f"Probability of touching the short call before expiry: {fmt_pct(get('p_touch_short_call'))}"
     if key == "expected_value":
         return f"Expected value at expiry: {fmt_money(get('expected_value'))}"
     if key == "expected_move":
