@@ -87,14 +87,21 @@ def search(query: str, k: int, as_json: bool) -> None:
     from assistant.index import SearchIndex
 
     idx = SearchIndex(get_settings())
+    if idx.is_stale():
+        click.echo("corpus changed since the last build: rebuilding the index", err=True)
+        idx.build(progress=True)
     idx.load()
     hits = idx.search(query, k=k)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
+    if not hits:
+        click.echo("no passages found")
     for rank, hit in enumerate(hits, 1):
-        click.echo(f"{rank}. [{hit.score:.3f}] {hit.chunk.title} ({hit.chunk.source_id})")
-        click.echo(f"   {hit.chunk.text[:300]}")
+        where = "glossary" if hit.chunk.kind == "glossary" else f"passage {hit.chunk.position + 1}"
+        click.echo(f"{rank}. [{hit.score:.3f}] {hit.chunk.title} ({hit.chunk.source_id}, {where})")
+        text = " ".join(hit.chunk.text.split())
+        click.echo(f"   {text[:300]}{'…' if len(text) > 300 else ''}")
 
 
 # --- ask and chat -------------------------------------------------------------------

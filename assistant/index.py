@@ -12,16 +12,16 @@ Layout of a built index (``settings.index_dir / "current"``)::
     articles.jsonl       the articles the chunks came from (metadata + body)
     glossary.yaml        copy of the corpus glossary
 
-``current`` is a symbolic link to a ``build-<timestamp>`` folder. A build writes a
-new folder and only when it is complete swaps the link with one atomic
-``os.replace``; a build that dies midway leaves the old index serving, and its
-leftover folder is removed by the next build.
+``current`` is a symbolic link to a ``build-<timestamp>-<pid>`` folder. A build writes
+a new folder and only when it is complete swaps the link with one atomic
+``os.replace``; a build that dies midway leaves the old index serving. The
+previous folder and any half-written one are removed when the next build starts.
 
 Search is hybrid: dense candidates (faiss) and BM25 candidates are fused with a
 weighted blend of the cosine and the max-normalised BM25 score (the better of the
 two fusions measured in ``docs/retrieval.md``; reciprocal rank fusion is kept as
-``fusion="rrf"``). A glossary term named in the question (``Glossary.find_in``:
-aliases, typos) puts that entry first.
+``fusion="rrf"``). A question about a glossary term (``Glossary.find_in``: aliases,
+typos; "ALVH", "what is WACC", "wat is alvh") gets that entry first.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ BOOST_POLICY = "definitional"  # or "always" (see SearchIndex._boosted_terms)
 DEFINITION_RESIDUAL = 2  # other content words a question may have and still be "about" the term
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 96
+HNSW_EF_SEARCH = 192
 
 _TOKEN = re.compile(r"\w+(?:/\w+)*")
 
@@ -65,15 +65,22 @@ _TOKEN = re.compile(r"\w+(?:/\w+)*")
 # --- BM25 text processing ------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    """PyStemmer's English Snowball stemmer when installed, else None (no stemming)."""
-    try:
-        import Stemmer  # PyStemmer
+# "none", or "snowball" (English Snowball stemming; needs the PyStemmer package). Measured on the
+# retrieval questions, stemming gave no gain (docs/retrieval.md), so the index is built without it.
+BM25_STEMMER = "none"
+
+
+@lru_cache(maxsize=2)
+def _load_stemmer(kind: str):
+    if kind == "snowball":
+        import Stemmer  # PyStemmer (not a declared dependency)
 
         return Stemmer.Stemmer("english")
-    except Exception:
-        return None
+    return None
+
+
+def _stemmer():
+    return _load_stemmer(BM25_STEMMER)
 
 
 def stemmer_name() -> str:
@@ -88,7 +95,7 @@ def _stopwords() -> frozenset[str]:
 
 
 def bm25_tokens(text: str) -> list[str]:
-    """Lower-cased word tokens, English stop words out, Snowball-stemmed when PyStemmer is there.
+    """Lower-cased word tokens, English stop words out (Snowball-stemmed if BM25_STEMMER says so).
 
     Short slash acronyms stay one token ("P/E" -> "pe", "A/D" -> "ad"); longer
     slash pairs split ("call/put" -> "call", "put").
@@ -671,25 +678,24 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _swap_current(index_dir: Path, new: Path) -> None:
-    """Point ``current`` at ``new`` atomically (a symlink replaced with os.replace), then drop the old build."""
+    """Point ``current`` at ``new`` atomically: a symlink replaced with os.replace.
+
+    The previous build stays on disk until the next build starts (a process that
+    resolved ``current`` just before the swap can finish reading it).
+    """
     current = index_dir / "current"
-    old = current.resolve() if current.exists() else None
     link = index_dir / f".current-{os.getpid()}.tmp"
     with contextlib.suppress(FileNotFoundError):
         link.unlink()
     os.symlink(new.name, link)
     if current.is_dir() and not current.is_symlink():
         # a plain folder from an older layout: move it aside first (the only non-atomic case)
-        aside = index_dir / f"old-{new.name}"
-        os.replace(current, aside)
-        old = aside
+        os.replace(current, index_dir / f"old-{new.name}")
     os.replace(link, current)
-    if old is not None and old != new.resolve() and old.parent == index_dir.resolve():
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _remove_leftovers(index_dir: Path) -> None:
-    """Folders of builds that died midway (called under the build lock)."""
+    """Folders of earlier builds and of builds that died midway (called under the build lock)."""
     current = (index_dir / "current").resolve() if (index_dir / "current").exists() else None
     for p in index_dir.iterdir():
         if p.is_dir() and (p.name.startswith("build-") or p.name.startswith("old-")) and p.resolve() != current:

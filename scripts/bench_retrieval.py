@@ -20,7 +20,7 @@ Prints a Markdown report (the machine first). What it measures:
    chunks take ~100 min, so the large build gives each chunk the normalised mean
    of its sentences' real vectors (every unique sentence is encoded with the
    real model); build throughput with real chunk encodings is measured on a
-   2,000-chunk sample of the same corpus.
+   1,000-chunk sample of the same corpus.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -80,23 +81,52 @@ def questions() -> list[str]:
     return [json.loads(line)["question"] for line in path.read_text().splitlines() if line.strip()]
 
 
-def latency(idx, queries: list[str], n: int, k: int = 5) -> dict:
+LATENCY = textwrap.dedent(
+    """
+    import json, sys, time
+    import numpy as np
+    from assistant.index import SearchIndex
+    from assistant.settings import Settings
+    corpus, index_dir, threshold, n, queries_file = sys.argv[1:6]
+    queries = [json.loads(l)["question"] for l in open(queries_file) if l.strip()]
+    idx = SearchIndex(Settings(corpus_dir=corpus, index_dir=index_dir, query_encoder="onnx", hnsw_threshold=int(threshold)))
+    assert not idx.is_stale()
+    idx.load()
     for q in queries[:5]:  # warm-up
-        idx.search(q, k=k)
+        idx.search(q, k=5)
     times, enc = [], []
-    for i in range(n):
+    for i in range(int(n)):
         q = queries[i % len(queries)]
-        idx.encode_query_cached.cache_clear()
+        idx.encode_query_cached.cache_clear()  # every search encodes its query
         t = time.perf_counter()
-        idx.search(q, k=k)
+        idx.search(q, k=5)
         times.append(time.perf_counter() - t)
-    for i in range(min(n, 100)):
-        q = queries[i % len(queries)]
+    for i in range(min(int(n), 100)):
         t = time.perf_counter()
-        idx._query_encoder.encode([q])
+        idx._query_encoder.encode([queries[i % len(queries)]])
         enc.append(time.perf_counter() - t)
-    out = ms_summary(times)
-    out["query_encode_p50_ms"] = round(pct(enc, 50) * 1000, 2)
+    dense_ids = [idx._state.dense.search(idx.encode_query(q)[None, :], 10)[1][0].tolist() for q in queries]
+    print(json.dumps({"times": times, "encode": enc, "dense_ids": dense_ids,
+                      "index_type": idx.loaded_manifest["index_type"], "chunks": len(idx.chunks),
+                      "torch_imported": "torch" in sys.modules}))
+    """
+)
+
+
+def latency(corpus: Path, index_dir: Path, hnsw_threshold: int, n: int) -> dict:
+    """Search latency in a fresh process, as a server has it (ONNX query encoder, no torch)."""
+    qfile = ROOT / "tests" / "data" / "retrieval-questions.jsonl"
+    proc = subprocess.run([sys.executable, "-c", LATENCY, str(corpus), str(index_dir), str(hnsw_threshold), str(n),
+                           str(qfile)], capture_output=True, text=True, cwd=ROOT, timeout=1200)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr)
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = ms_summary(r["times"])
+    out["query_encode_p50_ms"] = round(pct(r["encode"], 50) * 1000, 2)
+    out["index_type"] = r["index_type"]
+    out["chunks"] = r["chunks"]
+    out["torch_imported"] = r["torch_imported"]
+    out["dense_ids"] = r["dense_ids"]
     return out
 
 
@@ -167,7 +197,7 @@ class SentenceMeanEncoder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def faiss_sweep(vectors: np.ndarray, queries: np.ndarray, sizes: list[int]) -> list[dict]:
+def faiss_sweep(vectors: np.ndarray, queries: np.ndarray, sizes: list[int], hnsw_sizes: set[int]) -> list[dict]:
     import faiss
 
     from assistant.index import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
@@ -179,14 +209,17 @@ def faiss_sweep(vectors: np.ndarray, queries: np.ndarray, sizes: list[int]) -> l
         xb = np.ascontiguousarray(vectors[:n])
         flat = faiss.IndexFlatIP(xb.shape[1])
         flat.add(xb)
-        t = time.perf_counter()
-        hnsw = faiss.IndexHNSWFlat(xb.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        hnsw.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        hnsw.add(xb)
-        build_s = time.perf_counter() - t
-        hnsw.hnsw.efSearch = HNSW_EF_SEARCH
-        row = {"n": n, "hnsw_build_s": round(build_s, 1)}
-        for name, index in (("flat", flat), ("hnsw", hnsw)):
+        indexes = [("flat", flat)]
+        row = {"n": n}
+        if n in hnsw_sizes:
+            t = time.perf_counter()
+            hnsw = faiss.IndexHNSWFlat(xb.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            hnsw.add(xb)
+            row["hnsw_build_s"] = round(time.perf_counter() - t, 1)
+            hnsw.hnsw.efSearch = HNSW_EF_SEARCH
+            indexes.append(("hnsw", hnsw))
+        for name, index in indexes:
             times = []
             for q in queries:
                 t = time.perf_counter()
@@ -194,9 +227,10 @@ def faiss_sweep(vectors: np.ndarray, queries: np.ndarray, sizes: list[int]) -> l
                 times.append(time.perf_counter() - t)
             row[f"{name}_p50_ms"] = round(pct(times, 50) * 1000, 3)
             row[f"{name}_p99_ms"] = round(pct(times, 99) * 1000, 3)
-        _, fi = flat.search(queries, 10)
-        _, hi = hnsw.search(queries, 10)
-        row["hnsw_recall@10"] = round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(fi, hi)])), 4)
+        if n in hnsw_sizes:
+            _, fi = flat.search(queries, 10)
+            _, hi = hnsw.search(queries, 10)
+            row["hnsw_recall@10"] = round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(fi, hi)])), 4)
         rows.append(row)
     return rows
 
@@ -209,7 +243,6 @@ def bench_real(args, report: dict) -> None:
     from assistant.index import SearchIndex
     from assistant.settings import Settings
 
-    qs = questions()
     index_dir = Path(tempfile.mkdtemp(prefix="bench-real-"))
     settings = Settings(index_dir=index_dir, query_encoder="onnx")
     t = time.perf_counter()
@@ -228,15 +261,13 @@ def bench_real(args, report: dict) -> None:
     print("real build:", report["real_build"], flush=True)
     report["real_cold_start"] = cold_start(settings.corpus_dir, index_dir, settings.hnsw_threshold)
     print("real cold start:", report["real_cold_start"], flush=True)
-    idx.load()
-    report["real_search"] = latency(idx, qs, args.queries)
-    report["real_search"]["chunks"] = manifest["chunk_count"]
+    report["real_search"] = latency(settings.corpus_dir, index_dir, settings.hnsw_threshold, args.queries)
+    report["real_search"].pop("dense_ids")
     print("real search:", report["real_search"], flush=True)
+    shutil.rmtree(index_dir, ignore_errors=True)
 
 
 def bench_large(args, report: dict) -> None:
-    import faiss
-
     from assistant.embeddings import shared_encoder
     from assistant.index import SearchIndex
     from assistant.settings import Settings
@@ -249,10 +280,10 @@ def bench_large(args, report: dict) -> None:
                         "--chunks", str(args.chunks)], check=True)
         report["synthetic_generate_s"] = round(time.perf_counter() - t, 1)
 
-    # build throughput with real chunk encodings, on a 2,000-chunk sample of the same corpus
+    # build throughput with real chunk encodings, on a 1,000-chunk sample of the same corpus
     sample = Path(tempfile.mkdtemp(prefix="bench-sample-"))
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_synthetic_corpus.py"), "--out", str(sample / "corpus"),
-                    "--chunks", "2000", "--seed", "1"], check=True, capture_output=True)
+                    "--chunks", "1000", "--seed", "1"], check=True, capture_output=True)
     s_settings = Settings(corpus_dir=sample / "corpus", index_dir=sample / "index", hnsw_threshold=10**9)
     enc = shared_encoder(s_settings, "build").warm_up()
     t = time.perf_counter()
@@ -262,9 +293,11 @@ def bench_large(args, report: dict) -> None:
                               "chunks_per_s": round(m["chunk_count"] / dt, 1),
                               "texts_per_s": round((m["chunk_count"] + m["sentence_count"]) / dt, 1)}
     print("sample build (real encodings):", report["sample_build"], flush=True)
+    shutil.rmtree(sample, ignore_errors=True)
 
     # the large build: flat first, then HNSW in the same folder (vectors reused)
     index_dir = args.synthetic_dir.parent / (args.synthetic_dir.name + "-index")
+    shutil.rmtree(index_dir, ignore_errors=True)  # from scratch: no vectors reused from an earlier run
     flat_settings = Settings(corpus_dir=syn, index_dir=index_dir, hnsw_threshold=10**9, query_encoder="onnx")
     mean_enc = SentenceMeanEncoder(enc)
     t = time.perf_counter()
@@ -277,37 +310,30 @@ def bench_large(args, report: dict) -> None:
                                   "index_type": m["index_type"]}
     print("large build (flat):", report["large_build_flat"], flush=True)
 
-    flat = SearchIndex(flat_settings)
-    flat.load()
-    report["large_search_flat"] = latency(flat, qs, args.queries)
+    report["large_search_flat"] = latency(syn, index_dir, 10**9, args.queries)
+    flat_ids = report["large_search_flat"].pop("dense_ids")
     print("large search (flat):", report["large_search_flat"], flush=True)
     report["large_cold_start_flat"] = cold_start(syn, index_dir, 10**9, runs=2)
     print("large cold start (flat):", report["large_cold_start_flat"], flush=True)
-
-    vectors = np.asarray(flat._state.vectors, dtype=np.float32)
-    qvecs = np.vstack([flat.encode_query(q) for q in qs]).astype(np.float32)
-    flat_ids = [flat._state.dense.search(q[None, :], 10)[1][0] for q in qvecs]
-    del flat
+    built = (index_dir / "current").resolve()
+    vectors = np.load(built / "dense.npy")
+    qvecs = shared_encoder(Settings(query_encoder="onnx"), "query").encode(qs)
 
     hnsw_settings = Settings(corpus_dir=syn, index_dir=index_dir, hnsw_threshold=1000, query_encoder="onnx")
     t = time.perf_counter()
     m = SearchIndex(hnsw_settings).build(encoder=mean_enc)
     report["large_build_hnsw"] = {"build_s": round(time.perf_counter() - t, 1), "index_type": m["index_type"]}
     print("large build (hnsw):", report["large_build_hnsw"], flush=True)
-    hnsw = SearchIndex(hnsw_settings)
-    hnsw.load()
-    report["large_search_hnsw"] = latency(hnsw, qs, args.queries)
-    assert isinstance(hnsw._state.dense, faiss.IndexHNSW)
-    hnsw_ids = [hnsw._state.dense.search(q[None, :], 10)[1][0] for q in qvecs]
+    report["large_search_hnsw"] = latency(syn, index_dir, 1000, args.queries)
+    hnsw_ids = report["large_search_hnsw"].pop("dense_ids")
     report["large_search_hnsw"]["recall@10_vs_flat"] = round(
         float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(flat_ids, hnsw_ids)])), 4)
     print("large search (hnsw):", report["large_search_hnsw"], flush=True)
     report["large_cold_start_hnsw"] = cold_start(syn, index_dir, 1000, runs=2)
     print("large cold start (hnsw):", report["large_cold_start_hnsw"], flush=True)
-    del hnsw
 
-    sizes = [s for s in (2000, 5000, 10000, 20000, 50000, 100000) if s <= len(vectors)]
-    report["faiss_sweep"] = faiss_sweep(vectors, qvecs, sizes)
+    sizes = [s for s in (1000, 5000, 10000, 20000, 30000, 50000, 75000, 100000) if s <= len(vectors)]
+    report["faiss_sweep"] = faiss_sweep(vectors, qvecs, sizes, hnsw_sizes={20000, 50000})
     for row in report["faiss_sweep"]:
         print("faiss:", row, flush=True)
 
@@ -343,15 +369,16 @@ def markdown(report: dict) -> str:
             f"| cold start (process wall) | {cf['process_wall_s']} s | {ch['process_wall_s']} s |",
             f"| build | {bf['build_s']} s ({bf['sentence_encode_s']} s encoding {bf['unique_sentences_encoded']} unique sentences) | {bh['build_s']} s (vectors reused) |",
             "",
-            f"Build throughput with real encodings (2,000-chunk synthetic sample, {sb['chunks']} chunks + "
+            f"Build throughput with real encodings (1,000-chunk synthetic sample, {sb['chunks']} chunks + "
             f"{sb['sentences']} sentences): {sb['chunks_per_s']} chunks/s ({sb['texts_per_s']} texts/s).",
             "",
             "| n vectors | flat p50 / p99 (ms) | HNSW p50 / p99 (ms) | HNSW recall@10 | HNSW build (s) |",
             "| ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in report["faiss_sweep"]:
-            lines.append(f"| {r['n']} | {r['flat_p50_ms']} / {r['flat_p99_ms']} | {r['hnsw_p50_ms']} / {r['hnsw_p99_ms']} "
-                         f"| {r['hnsw_recall@10']} | {r['hnsw_build_s']} |")
+            hnsw = (f"{r['hnsw_p50_ms']} / {r['hnsw_p99_ms']} | {r['hnsw_recall@10']} | {r['hnsw_build_s']}"
+                    if "hnsw_p50_ms" in r else "– | – | –")
+            lines.append(f"| {r['n']} | {r['flat_p50_ms']} / {r['flat_p99_ms']} | {hnsw} |")
     return "\n".join(lines)
 
 

@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="build into (and reuse vectors from) this folder instead of a temporary one")
     parser.add_argument("--fusion", choices=["all", "weighted", "rrf"], default="all")
     parser.add_argument("--no-boost", action="store_true", help="also report hybrid without the glossary boost")
+    parser.add_argument("--always-boost", action="store_true",
+                        help="also report the 'always' glossary boost policy (first named term first, every question)")
     parser.add_argument("--sweep", action="store_true", help="sweep the dense weight of the weighted blend")
     parser.add_argument("--misses", action="store_true", help="list the questions hybrid misses at rank 3")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
@@ -119,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((f"{label}, no glossary boost", evaluate(idx, questions, "hybrid", boost=False)[0]))
             metrics, misses[fusion] = evaluate(idx, questions, "hybrid")
             rows.append((f"{label} + glossary boost", metrics))
+            if args.always_boost:
+                saved = index_mod.BOOST_POLICY
+                index_mod.BOOST_POLICY = "always"
+                rows.append((f"{label} + glossary boost (policy 'always')", evaluate(idx, questions, "hybrid")[0]))
+                index_mod.BOOST_POLICY = saved
         print(table(rows, args.markdown))
 
         if args.sweep:
