@@ -7,6 +7,7 @@ them, so `vixshield calc ...` answers without loading any model.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -48,12 +49,15 @@ def corpus_import(paths: tuple[Path, ...], out: Path | None) -> None:
     from assistant.ingest import import_pages
 
     out = out or get_settings().corpus_dir / "articles"
+    logging.getLogger("assistant.ingest").addHandler(logging.NullHandler())  # the warnings are echoed below
     report = import_pages(list(paths), out)
     for path, reason in report.skipped:
         click.echo(f"warning: skipped {path}: {reason}", err=True)
     for article_path in report.written:
         click.echo(f"imported {article_path}")
     click.echo(f"{len(report.written)} imported, {len(report.skipped)} skipped")
+    if report.skipped and not report.written:
+        sys.exit(1)
 
 
 # --- index and search ---------------------------------------------------------
