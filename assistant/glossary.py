@@ -146,7 +146,9 @@ class Glossary:
             if len(k.replace(" ", "")) >= 3 and k not in COMMON_WORDS and k not in STOPWORDS
         }
         self._max_words = max((k.count(" ") + 1 for k in self._text_keys), default=1)
-        self._fuzzy_keys = [k for k in self._exact if len(k) >= MIN_FUZZY_CHARS]
+        # Plural keys are left out: a plural of a short name ("spies") would let ordinary words ("spikes") match it,
+        # and a typo of a longer plural is still close to its singular.
+        self._fuzzy_keys = [k for k, (rank, _) in self._exact.items() if len(k) >= MIN_FUZZY_CHARS and rank < 2]
         self._fuzzy_terms = [self._exact[k][1] for k in self._fuzzy_keys]
 
     # --- loading ------------------------------------------------------------------------
