@@ -371,20 +371,14 @@ def read_hedge(scan: Scan, found: dict) -> None:
     hedge = r"(?:hedge\s+instrument|hedging\s+instrument|instrument|hedge|vix\s+(?:calls?|futures?|options?)|vix|uvxy|vxx)"
     # "portfolio vol 20%", "volatility of the book 20%", "sigma portfolio 15%" (or "σ portfolio"); a minus is kept
     of = r"(?:{vol}\s+of|sigma)\s+(?:the\s+|my\s+|our\s+)?".format(vol=vol)
-    m = scan.first(
-        rf"\b{portfolio}(?:'s)?\s+(?:(?:annual(?:ized)?|realized)\s+)?{vol}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
-        rf"\b{of}{portfolio}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
-        rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+{portfolio}\s+{vol}",
-    )
-    if m:
-        found["portfolio_vol"] = signed(m, fraction(number(m["v"]), bool(m["p"])))
-    m = scan.first(
-        rf"\b{hedge}(?:'s)?\s+(?:(?:annual(?:ized)?|realized|implied)\s+)?{vol}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
-        rf"\b{of}{hedge}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
-        rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+{hedge}\s+{vol}",
-    )
-    if m:
-        found["hedge_vol"] = signed(m, fraction(number(m["v"]), bool(m["p"])))
+    for field, noun, kinds in (("portfolio_vol", portfolio, "annual(?:ized)?|realized"), ("hedge_vol", hedge, "annual(?:ized)?|realized|implied")):
+        m = scan.first(
+            rf"\b{noun}(?:'s)?\s+(?:(?:{kinds})\s+)?{vol}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+            rf"\b{of}{noun}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+            rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+{noun}\s+{vol}",
+        )
+        if m:
+            found[field] = signed(m, fraction(number(m["v"]), bool(m["p"])))
     m = scan.first(
         rf"\b(?:correlation(?:\s+coefficient)?|corr|rho)(?:\s+(?:between|of)\s+[a-z][\w\s&-]*?)?\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
         rf"\bcorrelated\s+{AT}{SIGN}(?P<v>{NUM}){PCT}",
