@@ -21,9 +21,18 @@ class Calculation(BaseModel):
     outputs: dict[str, Any]
 
 
+class Related(BaseModel):
+    title: str
+    url: str | None = None
+
+
 class Reply(BaseModel):
     conversation_id: str
     answer: str = Field(description="Markdown; [n] markers refer to citations[].id")
     citations: list[Citation] = Field(default_factory=list)
     calculations: list[Calculation] = Field(default_factory=list)
     grounded: bool
+    related: list[Related] = Field(
+        default_factory=list,
+        description="Only on a decline of an in-domain question the knowledge base does not answer: up to 3 nearest articles, never cited",
+    )
