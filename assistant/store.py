@@ -246,6 +246,41 @@ class ConversationStore:
             )
         return out
 
+    def gap_candidates(self, since: str | None = None) -> list[dict]:
+        """Questions the knowledge base did not cover, and answers rated thumbs-down (content-gap report).
+
+        One dict per turn, oldest first: ``question``, ``asked_at``, ``conversation_id``, ``turn``,
+        ``not_covered`` (a decline with ``related`` articles: an in-domain question no article
+        answers) and ``comments`` (the thumbs-down comments, ``[]`` when none; ``None`` when the turn
+        has no thumbs-down). ``since``: an ISO date or timestamp; only turns asked at or after it.
+        """
+        since = since or ""
+        covered = self._read(
+            """
+            SELECT conversation_id, idx, message, created_at FROM turns
+            WHERE created_at >= ? AND json_extract(reply, '$.grounded') = 0
+              AND json_array_length(COALESCE(json_extract(reply, '$.related'), '[]')) > 0
+            """,
+            (since,),
+        )
+        down = self._read(
+            """
+            SELECT t.conversation_id, t.idx, t.message, t.created_at, f.comment FROM feedback f
+            JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
+            WHERE f.rating = 'down' AND t.created_at >= ? ORDER BY f.id
+            """,
+            (since,),
+        )
+        out: dict[tuple[str, int], dict] = {}
+        for cid, idx, message, created in covered:
+            out[(cid, idx)] = {"question": message, "asked_at": created, "conversation_id": cid, "turn": idx,
+                               "not_covered": True, "comments": None}
+        for cid, idx, message, created, comment in down:
+            row = out.setdefault((cid, idx), {"question": message, "asked_at": created, "conversation_id": cid,
+                                              "turn": idx, "not_covered": False, "comments": None})
+            row["comments"] = (row["comments"] or []) + ([comment] if comment else [])
+        return sorted(out.values(), key=lambda r: (r["asked_at"], r["conversation_id"], r["turn"]))
+
     def export_feedback_csv(self, fp: TextIO) -> int:
         """Write all feedback as CSV (with a header row) to fp; return the number of rows."""
         rows = self.feedback()
