@@ -31,6 +31,13 @@ d2(K) = (ln(S/K) + (r − q − σ²/2)·T) / (σ·√T). Then:
 The probabilities use one volatility: ``iv``, or when only per-leg ``ivs`` are given, the
 mean of the two short strikes' volatilities (reported as ``probability_iv``). Leg prices,
 greeks and the P/L curve before expiry use each leg's own volatility.
+
+What-if (``calculators.whatif``): ``at_days``, ``at_spot``, ``iv_shift`` / ``at_iv`` give
+``what_if``, the P/L at that date, index level and volatility (exact BSM per leg, rate and
+dividend); ``grid_spots`` / ``grid_days`` give ``grid``, P/L in dollars over index levels ×
+dates; the curve's ``pnl_eval`` is the P/L at ``at_days`` with the what-if volatility.
+``eval_days`` is the old name of ``at_days`` and is still accepted. The probabilities, greeks
+and expected value stay those of today's market.
 """
 
 from __future__ import annotations
@@ -40,14 +47,18 @@ import math
 import numpy as np
 from pydantic import Field, model_validator
 
+from calculators import whatif
+
 from calculators.base import MAX_COUNT, MAX_PRICE, MIN_CREDIT, Days, Inputs, Outputs, Price, Rate, Volatility, check, fmt
 from calculators.bsm import DAYS_PER_YEAR, black_scholes, norm_cdf
+from calculators.errors import CalculatorError
 from calculators.registry import Calculator, register
 
 LEGS = ("long_put", "short_put", "short_call", "long_call")
 LEG_SIGNS = np.array([1.0, -1.0, -1.0, 1.0])  # +1 bought, −1 sold
 LEG_IS_CALL = np.array([False, False, True, True])
 CURVE_POINTS = 61
+GRID_SPOTS, GRID_DAYS = 21, 6  # the grid's default size when only one of its axes is given
 CREDIT_TOLERANCE = 0.005  # half a cent: a stated credit and leg prices may differ by rounding
 
 
@@ -103,7 +114,25 @@ class IronCondorInputs(Inputs):
     days: Days | None = Field(None, description="calendar days to expiry")
     rate: Rate = Field(0.0, description="risk-free rate, continuous, decimal (0.04) or percent (4%)")
     dividend: Rate = Field(0.0, description="dividend yield, continuous, decimal (0.013) or percent (1.3%)")
-    eval_days: float | None = Field(None, ge=0, le=36_500, description="days from now for the earlier P/L curve (default 0: today)")
+    at_days: float | None = Field(None, ge=0, le=36_500, description=whatif.AT_DAYS_HELP)
+    at_spot: Price | None = Field(None, description=whatif.AT_SPOT_HELP)
+    iv_shift: whatif.IvShift | None = Field(None, description=whatif.IV_SHIFT_HELP)
+    at_iv: Volatility | None = Field(None, description=whatif.AT_IV_HELP)
+    grid_spots: whatif.GridSpots | None = Field(None, description=whatif.GRID_SPOTS_HELP)
+    grid_days: whatif.GridDays | None = Field(None, description=whatif.GRID_DAYS_HELP)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, raw):
+        """``eval_days`` is the old name of ``at_days``."""
+        if isinstance(raw, dict) and "eval_days" in raw:
+            raw = dict(raw)
+            old = raw.pop("eval_days")
+            if raw.get("at_days") is None:
+                raw["at_days"] = old
+            elif old is not None and old != raw["at_days"]:
+                raise CalculatorError("eval_days is the old name of at_days; give one of them")
+        return raw
 
     @model_validator(mode="after")
     def _check(self) -> IronCondorInputs:
@@ -116,13 +145,21 @@ class IronCondorInputs(Inputs):
                 f"the credit ({fmt(self.credit)}) does not match the leg prices, which net to {fmt(net)}; give one or the other",
             )
         check_condor(self.long_put, self.short_put, self.short_call, self.long_call, self.net_credit)
-        if self.eval_days is not None:
-            check(self.days is not None, "eval_days needs days (the days to expiry)")
-            check(
-                self.eval_days <= self.days,
-                f"eval_days ({fmt(self.eval_days)}) must not be after expiry ({fmt(self.days)} days)",
-            )
+        whatif.check_what_if(LEGS, self.leg_vols, self.days, self.at_days, self.iv_shift, self.at_iv, self.grid_days)
         return self
+
+    @property
+    def leg_vols(self) -> np.ndarray | None:
+        """Each leg's own volatility (``ivs``, else ``iv`` for all four), or None."""
+        if self.ivs is not None:
+            return np.array([getattr(self.ivs, leg) for leg in LEGS])
+        if self.iv is not None:
+            return np.full(4, self.iv)
+        return None
+
+    @property
+    def wants_what_if(self) -> bool:
+        return any(v is not None for v in (self.at_days, self.at_spot, self.iv_shift, self.at_iv))
 
     @property
     def net_credit(self) -> float:
@@ -153,7 +190,7 @@ class PayoffCurve(Outputs):
 
     prices: list[float]
     pnl_expiry: list[float]
-    pnl_eval: list[float] | None  # at eval_days from now; needs iv (or ivs) and days
+    pnl_eval: list[float] | None  # at at_days from now (default today) with the what-if volatility; needs a volatility and days
 
 
 class IronCondorOutputs(Outputs):
@@ -179,6 +216,8 @@ class IronCondorOutputs(Outputs):
     greeks: PositionGreeks | None = None
     expected_move: float | None = None  # points
     curve: PayoffCurve
+    what_if: whatif.WhatIf | None = None  # with at_days / at_spot / iv_shift / at_iv
+    grid: whatif.PnlGrid | None = None  # with grid_spots / grid_days
     notes: list[str] = []
 
 
@@ -270,11 +309,7 @@ def iron_condor(inputs: IronCondorInputs) -> IronCondorOutputs:
         "notes": [],
     }
 
-    leg_vols = None
-    if inputs.ivs is not None:
-        leg_vols = np.array([getattr(inputs.ivs, leg) for leg in LEGS])
-    elif inputs.iv is not None:
-        leg_vols = np.full(4, inputs.iv)
+    leg_vols = inputs.leg_vols
     t = inputs.days / DAYS_PER_YEAR if inputs.days is not None else None
     rate, dividend = inputs.rate, inputs.dividend
 
@@ -319,9 +354,31 @@ def iron_condor(inputs: IronCondorInputs) -> IronCondorOutputs:
     marks = [*strikes, lower_breakeven, upper_breakeven] + ([inputs.spot] if inputs.spot is not None else [])
     prices = np.unique(np.concatenate([np.linspace(max(low, long_put / 2), high, CURVE_POINTS), marks]))  # index > 0
     pnl_eval = None
-    if leg_vols is not None and t is not None:
-        years_left = (inputs.days - (inputs.eval_days or 0.0)) / DAYS_PER_YEAR
-        pnl_eval = ((credit - condor_value(prices, strikes, leg_vols, years_left, rate, dividend)) * scale).tolist()
+    at_vols = whatif.shifted_vols(LEGS, leg_vols, inputs.iv_shift, inputs.at_iv)
+    at_days = inputs.at_days or 0.0
+    if at_vols is not None and t is not None:
+        years_left = (inputs.days - at_days) / DAYS_PER_YEAR
+        pnl_eval = ((credit - condor_value(prices, strikes, at_vols, years_left, rate, dividend)) * scale).tolist()
+
+    at_spot = inputs.at_spot if inputs.at_spot is not None else inputs.spot
+    if inputs.wants_what_if:
+        if at_spot is not None and at_vols is not None and t is not None:
+            results["what_if"] = whatif.what_if_block(
+                LEGS, LEG_IS_CALL, strikes, LEG_SIGNS, at_vols, credit, at_spot, inputs.days, at_days,
+                inputs.iv_shift, inputs.at_iv, rate, dividend, inputs.multiplier, inputs.contracts,
+            )
+        else:
+            results["notes"].append("the what-if needs an index level (spot or at_spot), a volatility (iv, ivs or at_iv) and days")
+    if inputs.grid_spots is not None or inputs.grid_days is not None:
+        if at_vols is not None and t is not None:
+            center = at_spot if at_spot is not None else 0.5 * (short_put + short_call)
+            grid_low = max(min(long_put, center) - pad, long_put / 2)
+            grid_high = max(long_call, center) + pad
+            levels = whatif.grid_axis(inputs.grid_spots, GRID_SPOTS, grid_low, grid_high, "spots", whatif.MAX_GRID_SPOTS)
+            days_axis = whatif.grid_axis(inputs.grid_days, GRID_DAYS, 0.0, inputs.days, "days", whatif.MAX_GRID_DAYS)
+            results["grid"] = whatif.pnl_grid(LEG_IS_CALL, strikes, LEG_SIGNS, at_vols, credit, inputs.days, levels, days_axis, rate, dividend, scale)
+        else:
+            results["notes"].append("the P/L grid needs a volatility (iv, ivs or at_iv) and days")
     results["curve"] = PayoffCurve(
         prices=prices.tolist(),
         pnl_expiry=((credit - condor_owed(prices, strikes)) * scale).tolist(),

@@ -10,13 +10,15 @@ import calculators
 from calculators import registry
 from calculators.errors import CalculatorError
 
+WHAT_IF = ("at_days", "at_spot", "iv_shift", "at_iv", "grid_spots", "grid_days")  # eval_days: the old name of at_days
 # Names and input fields other parts of the product are written against.
 FIXED_FIELDS = {
     "iron-condor": {"long_put", "short_put", "short_call", "long_call", "credit", "leg_prices", "contracts", "multiplier",
-                    "spot", "iv", "ivs", "days", "rate", "dividend", "eval_days"},
+                    "spot", "iv", "ivs", "days", "rate", "dividend", *WHAT_IF},
     "option": {"kind", "spot", "strike", "iv", "days", "rate", "dividend"},
     "implied-vol": {"kind", "spot", "strike", "price", "days", "rate", "dividend"},
-    "vertical-spread": {"kind", "short_strike", "long_strike", "credit", "contracts", "multiplier"},
+    "vertical-spread": {"kind", "short_strike", "long_strike", "credit", "contracts", "multiplier",
+                        "spot", "iv", "ivs", "days", "rate", "dividend", *WHAT_IF},
     "hedge-ratio": {"correlation", "portfolio_vol", "hedge_vol", "x", "y"},
     "decorrelation-oversize": {"notional", "factor"},
     "beta-weighted-delta": {"delta", "beta", "price", "benchmark_price"},
