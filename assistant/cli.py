@@ -224,9 +224,9 @@ def feedback() -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="CSV file to write (default: stdout)")
 def feedback_export(out: Path | None) -> None:
     """Write all feedback, with the question and answer rated, as CSV."""
-    from assistant.store import ConversationStore
+    from assistant.store import create_store
 
-    store = ConversationStore(get_settings().db_path)
+    store = create_store(get_settings())
     store.open()
     try:
         if out is None:

@@ -33,7 +33,15 @@ class IndexNotReady(VixShieldError):
     status_code = 503
 
 
+class Busy(VixShieldError):
+    """The database (or another shared service) is busy or unreachable for now: retry shortly."""
+
+    status_code = 503
+    retry_after = 2
+
+
 __all__ = [
+    "Busy",
     "CalculatorError",
     "Forbidden",
     "IndexNotReady",

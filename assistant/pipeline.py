@@ -11,11 +11,11 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from assistant import compose
+from assistant import compose, evidence
 from assistant.compose import DISCLAIMER, SCOPE_LINE, CitationList, renumber
 from assistant.errors import CalculatorError, InvalidInput, NotFound
 from assistant.numbers import drop_ungrounded, numbers_in, numbers_of, ungrounded
-from assistant.reply import Calculation, Reply
+from assistant.reply import Calculation, Related, Reply
 from assistant.settings import Settings, get_settings
 from assistant.understand import Intent, Understanding, understand
 
@@ -32,6 +32,7 @@ class Draft:
     grounded: bool = True
     state: dict = field(default_factory=dict)
     rule_numbers: list[float] = field(default_factory=list)  # constants of a calculator's refusal ("at most 1")
+    related: list[Related] = field(default_factory=list)  # nearest articles, on a "not covered" decline only
 
 
 def clean_message(message) -> str:
@@ -49,11 +50,12 @@ def clean_message(message) -> str:
 class Assistant:
     def __init__(self, settings: Settings | None = None, store=None, index=None):
         from assistant.index import SearchIndex
-        from assistant.store import ConversationStore
+        from assistant.store import create_store
 
         self.settings = settings or get_settings()
         self.index = index or SearchIndex(self.settings)
-        self.store = store or ConversationStore(self.settings.db_path)
+        self.store = store or create_store(self.settings)
+        self._sentence_table = None
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -62,6 +64,7 @@ class Assistant:
 
         self.store.open()
         self.index.load()
+        self.sentence_table()
 
     # --- the path ---------------------------------------------------------------
 
@@ -164,27 +167,66 @@ class Assistant:
                     best = compose.Candidate(chunk, position, cleaned, score, vector)
         return best
 
-    def explain(self, text: str, u: Understanding, limit: int = 3) -> Draft:
+    def explain(self, text: str, u: Understanding, limit: int = 3, require_evidence: bool = True) -> Draft:
+        """Answer from the article sentences that carry the ask, or say the articles don't."""
         query = u.query or text
         hits = self.index.search(query, k=10)
         named = self.index.glossary.find_in(query)
         if relevance(hits) < self.settings.decline_threshold and not named:
             return self.decline()
+        table = self.sentence_table()
         query_vector = self.index.encode_query(query)
-        chosen = compose.pick_sentences(query, query_vector, hits, self.index, limit=limit)
-        if not chosen:
-            return self.decline()
+        focus = evidence.focus_of(query, self.index.glossary)
+        scored = table.score(query, query_vector, self.index.glossary, focus)
+        sides = evidence.comparison_sides(query)
+        if require_evidence:
+            found = [x for x in scored if evidence.is_evidence(x)]
+            if sides:
+                found = self.both_sides(sides, table, found)
+            if not found:
+                return self.not_covered(query, focus, scored, hits)
+        else:
+            found = scored
+        chosen = compose.choose_evidence(found, table, limit=limit)
         citations = CitationList()
-        answer = compose.cited_sentences(compose.readable_order(chosen, hits), citations)
+        answer = compose.cited_sentences(chosen, citations)
         topic = u.topic or (named[0].term if named else None)
         return Draft(answer, citations=citations, state={"topic": topic})
+
+    def both_sides(self, sides: tuple[str, str], table, found: list) -> list:
+        """For "how is X different from Y": the best evidence for each side, first."""
+        picks = []
+        for side in sides:
+            vector = self.index.encode_query(side)
+            side_focus = evidence.focus_of(side, self.index.glossary)
+            best = next((x for x in table.score(side, vector, self.index.glossary, side_focus) if evidence.is_evidence(x)), None)
+            if best is not None and all(best.sentence is not p.sentence for p in picks):
+                picks.append(best)
+        return picks + [x for x in found if all(x.sentence is not p.sentence for p in picks)] if picks else found
+
+    def not_covered(self, query: str, focus, scored, hits) -> Draft:
+        """An in-domain question whose ask no article states: say so, and point at the nearest articles."""
+        answer = evidence.not_covered_sentence(query, focus, scored[0] if scored else None)
+        related, seen = [], set()
+        for hit in hits:
+            if hit.chunk.kind == "article" and hit.chunk.source_id not in seen and len(related) < 3:
+                seen.add(hit.chunk.source_id)
+                related.append(Related(title=hit.chunk.title, url=hit.chunk.url))
+        return Draft(answer, grounded=False, related=related, state={"not_covered": True})
+
+    def sentence_table(self):
+        """The article sentences of the loaded index (rebuilt when another index is swapped in)."""
+        manifest = self.index.loaded_manifest
+        if self._sentence_table is None or self._sentence_table[0] is not manifest:
+            self._sentence_table = (manifest, evidence.SentenceTable.build(self.index))
+        return self._sentence_table[1]
 
     def advise(self, text: str, u: Understanding) -> Draft:
         lead = (
             "I can't tell you whether to place a trade: this is educational, not financial advice. "
             "Here is how the VixShield methodology frames it:"
         )
-        draft = self.explain(text, u, limit=2)
+        draft = self.explain(text, u, limit=2, require_evidence=False)
         if not draft.grounded:
             return Draft(f"{lead[:lead.index(' Here')]} {SCOPE_LINE}", grounded=False)
         draft.answer = f"{lead}\n\n{draft.answer}"
@@ -212,6 +254,7 @@ class Assistant:
             citations=citations,
             calculations=draft.calculations,
             grounded=draft.grounded,
+            related=draft.related,
         )
 
     def _lock(self, conversation_id: str) -> threading.Lock:

@@ -69,3 +69,42 @@ def search_index(index_settings, build_encoder, query_encoder):
     index.build()
     index.load()
     return index
+
+
+# --- PostgreSQL and Redis: private servers on free ports, started once per session -------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A private PostgreSQL (Debian's package) in a temp folder; skipped with the reason when not installed."""
+    from assistant.testing import services
+
+    reason = services.missing("postgres")
+    if reason:
+        pytest.skip(reason)
+    pg = services.start_postgres()
+    yield pg
+    pg.cleanup()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A private Redis 7 on a free port; skipped with the reason when not installed."""
+    from assistant.testing import services
+
+    reason = services.missing("redis")
+    if reason:
+        pytest.skip(reason)
+    r = services.start_redis()
+    yield r
+    r.cleanup()
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """A fresh, empty database on the session's PostgreSQL, named after the test."""
+    import re
+    import uuid
+
+    name = re.sub(r"\W+", "_", request.node.name.lower())[:40] + "_" + uuid.uuid4().hex[:8]
+    return pg_server.database_url(name)

@@ -12,14 +12,14 @@ from assistant.errors import IndexNotReady
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
-    from assistant.store import ConversationStore
+    from assistant.store import Store
 
 
 def settings(request: Request) -> "Settings":
     return request.app.state.settings
 
 
-def store(request: Request) -> "ConversationStore":
+def store(request: Request) -> "Store":
     return request.app.state.store
 
 

@@ -1,9 +1,10 @@
 """Schema migrations for the conversation store (the simonw/llm pattern).
 
-Each migration is a module ``mNNNN_<name>.py`` in this package defining
+Each SQLite migration is a module ``mNNNN_<name>.py`` in this package defining
 ``migrate(db: sqlite3.Connection) -> None``. They run in number order; the
 ``_migrations`` table records the name of every one applied, so a migration
 runs exactly once per database, and a new one is just a new numbered file.
+PostgreSQL has its own numbered list in ``assistant/migrations/postgres/``.
 """
 
 from __future__ import annotations

@@ -1,103 +1,111 @@
-"""The conversation store: conversations, their turns in order, and feedback, in SQLite.
+"""The SQLite store: conversations, their turns in order, and feedback, in one file.
 
 Standard-library ``sqlite3`` in WAL mode with a busy timeout, so several
-uvicorn worker processes can share one database file. Inside a process one
-connection is shared by all threads behind a lock; across processes each
-write is one ``BEGIN IMMEDIATE`` transaction, so the next turn number is read
-and written atomically and concurrent writers keep the order.
+uvicorn worker processes can share one database file. Every thread has its own
+connection, so reads never queue behind another thread's write. A turn is
+appended by inserting at the next index; the ``(conversation_id, idx)`` primary
+key turns a concurrent append (any thread or process) into a conflict that is
+retried at the new next index. A database locked for longer than the busy
+timeout raises ``Busy`` (HTTP 503 with Retry-After), never a 500.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import json
 import sqlite3
 import threading
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
 from assistant import migrations
-from assistant.errors import InvalidInput, NotFound, VixShieldError
+from assistant.errors import Busy, NotFound, VixShieldError
+from assistant.store.base import (
+    APPEND_RETRIES,
+    ConversationState,
+    Turn,
+    check_feedback,
+    feedback_row,
+    now,
+    reply_json,
+    state_json,
+    too_many_conflicts,
+    write_feedback_csv,
+)
 
-RATINGS = ("up", "down")
-MAX_COMMENT_CHARS = 2000
-BUSY_TIMEOUT_MS = 10_000
-FEEDBACK_COLUMNS = ["id", "created_at", "conversation_id", "turn", "rating", "comment", "message", "answer"]
-
-
-@dataclass(frozen=True)
-class Turn:
-    conversation_id: str
-    index: int
-    message: str
-    reply: dict
-    state: dict | None
-    created_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "message": self.message,
-            "reply": self.reply,
-            "created_at": self.created_at,
-        }
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def _as_dict(reply: Any) -> dict:
-    if hasattr(reply, "model_dump"):
-        return reply.model_dump(mode="json")
-    if isinstance(reply, dict):
-        return reply
-    raise TypeError(f"reply must be a Reply or a dict, not {type(reply).__name__}")
+BUSY_TIMEOUT_MS = 5_000
 
 
 class StoreNotOpen(VixShieldError):
-    """The store was used before open() (a programming error, not a user's)."""
+    """The store was used after close() (a programming error, not a user's)."""
 
     status_code = 503
 
 
-class ConversationStore:
-    def __init__(self, path: Path | str):
+def _busy(err: sqlite3.OperationalError) -> Exception:
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return Busy("the conversation database is busy: retry in a few seconds")
+    return err
+
+
+class SQLiteStore:
+    def __init__(self, path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.path = Path(path)
-        self._db: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
+        self.url = f"sqlite:///{self.path}"
+        self.busy_timeout_ms = int(busy_timeout_ms)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._opened = False
+        self._closed = False
+        self._generation = 0
 
     # --- life cycle -------------------------------------------------------------
 
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            str(self.path),
+            timeout=self.busy_timeout_ms / 1000,
+            isolation_level=None,  # autocommit; transactions are explicit
+            check_same_thread=False,
+        )
+        db.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
     def open(self) -> None:
-        with self._lock:
-            if self._db is not None:
+        with self._guard:
+            if self._opened:
                 return
             if str(self.path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(
-                str(self.path),
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,  # autocommit; transactions are explicit
-                check_same_thread=False,
-            )
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            db.execute("PRAGMA foreign_keys = ON")
-            migrations.migrate(db)
-            self._db = db
+            db = self._connect()
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+                migrations.migrate(db)
+            except sqlite3.OperationalError as err:
+                db.close()
+                raise _busy(err) from None
+            self._all.append(db)
+            self._local.db = db
+            self._local.generation = self._generation
+            self._opened = True
+            self._closed = False
 
     def close(self) -> None:
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        with self._guard:
+            for db in self._all:
+                with contextlib.suppress(Exception):
+                    db.close()
+            self._all.clear()
+            self._opened = False
+            self._closed = True
+            self._generation += 1
 
-    def __enter__(self) -> "ConversationStore":
+    def __enter__(self) -> "SQLiteStore":
         self.open()
         return self
 
@@ -106,32 +114,49 @@ class ConversationStore:
 
     @property
     def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            raise StoreNotOpen("the conversation store is not open")
-        return self._db
+        """This thread's connection (opened on first use)."""
+        if not self._opened:
+            if self._closed:
+                raise StoreNotOpen("the conversation store is closed")
+            self.open()
+        db = getattr(self._local, "db", None)
+        if db is None or getattr(self._local, "generation", -1) != self._generation:
+            db = self._connect()
+            with self._guard:
+                self._all.append(db)
+            self._local.db = db
+            self._local.generation = self._generation
+        return db
 
     def _write(self, fn):
-        """Run fn(db) in one BEGIN IMMEDIATE transaction under the lock."""
-        with self._lock:
-            db = self.db
+        """Run fn(db) in one BEGIN IMMEDIATE transaction."""
+        db = self.db
+        try:
             db.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn(db)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-            return result
+        except sqlite3.OperationalError as err:
+            raise _busy(err) from None
+        try:
+            result = fn(db)
+        except sqlite3.OperationalError as err:
+            db.execute("ROLLBACK")
+            raise _busy(err) from None
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._lock:
+        try:
             return self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as err:
+            raise _busy(err) from None
 
     # --- conversations ----------------------------------------------------------
 
     def new_conversation(self) -> str:
         cid = uuid.uuid4().hex
-        self._write(lambda db: db.execute("INSERT INTO conversations (id, created_at) VALUES (?, ?)", (cid, _now())))
+        self._write(lambda db: db.execute("INSERT INTO conversations (id, created_at) VALUES (?, ?)", (cid, now())))
         return cid
 
     def exists(self, conversation_id: str) -> bool:
@@ -143,44 +168,48 @@ class ConversationStore:
         if not self.exists(conversation_id):
             raise NotFound(f"no conversation with id {conversation_id!r}")
 
-    def add_turn(self, conversation_id: str, message: str, reply: Any, state: dict | None) -> int:
-        """Append a turn and return its index (0, 1, 2, ...), assigned atomically.
+    def add_turn(self, conversation_id: str, message: str, reply: Any, state: "dict | ConversationState | None") -> int:
+        """Append a turn and return its index (0, 1, 2, ...).
 
-        An id the store has not seen is created on the way (the pipeline checks
-        ``exists`` for ids that come from users before it gets here).
+        Inserts at the next index; when another writer took that index first, the
+        unique key refuses the insert and it is retried at the new next index.
+        An id the store has not seen is created on the way.
         """
-        reply_json = json.dumps(_as_dict(reply), ensure_ascii=False)
-        state_json = None if state is None else json.dumps(state, ensure_ascii=False, default=str)
-
-        def write(db: sqlite3.Connection) -> int:
-            now = _now()
-            db.execute("INSERT OR IGNORE INTO conversations (id, created_at) VALUES (?, ?)", (conversation_id, now))
-            (nxt,) = db.execute(
-                "SELECT COALESCE(MAX(idx) + 1, 0) FROM turns WHERE conversation_id = ?", (conversation_id,)
-            ).fetchone()
-            db.execute(
-                "INSERT INTO turns (conversation_id, idx, message, reply, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (conversation_id, nxt, message, reply_json, state_json, now),
-            )
-            return int(nxt)
-
-        return self._write(write)
+        reply_text = reply_json(reply)
+        state_text = state_json(state)
+        db = self.db
+        try:
+            db.execute("INSERT OR IGNORE INTO conversations (id, created_at) VALUES (?, ?)", (conversation_id, now()))
+            for _ in range(APPEND_RETRIES):
+                (nxt,) = db.execute(
+                    "SELECT COALESCE(MAX(idx) + 1, 0) FROM turns WHERE conversation_id = ?", (conversation_id,)
+                ).fetchone()
+                try:
+                    db.execute(
+                        "INSERT INTO turns (conversation_id, idx, message, reply, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (conversation_id, nxt, message, reply_text, state_text, now()),
+                    )
+                except sqlite3.IntegrityError:
+                    continue  # another writer took this index: read the next one again
+                return int(nxt)
+        except sqlite3.OperationalError as err:
+            raise _busy(err) from None
+        raise too_many_conflicts(conversation_id)
 
     def turns(self, conversation_id: str) -> list[Turn]:
         """Every turn of the conversation in order; NotFound when it does not exist."""
-        with self._lock:
-            rows = self._read(
-                "SELECT idx, message, reply, state, created_at FROM turns WHERE conversation_id = ? ORDER BY idx",
-                (conversation_id,),
-            )
-            if not rows:
-                self._require(conversation_id)
+        rows = self._read(
+            "SELECT idx, message, reply, state, created_at FROM turns WHERE conversation_id = ? ORDER BY idx",
+            (conversation_id,),
+        )
+        if not rows:
+            self._require(conversation_id)
         return [
             Turn(conversation_id, idx, message, json.loads(reply), None if state is None else json.loads(state), created)
             for idx, message, reply, state, created in rows
         ]
 
-    def last_state(self, conversation_id: str) -> dict | None:
+    def conversation_state(self, conversation_id: str) -> ConversationState | None:
         """The state saved with the most recent turn that saved one (None if none did)."""
         rows = self._read(
             "SELECT state FROM turns WHERE conversation_id = ? AND state IS NOT NULL ORDER BY idx DESC LIMIT 1",
@@ -189,21 +218,17 @@ class ConversationStore:
         if not rows:
             self._require(conversation_id)
             return None
-        return json.loads(rows[0][0])
+        return ConversationState.from_json(rows[0][0])
+
+    def last_state(self, conversation_id: str) -> dict | None:
+        """``conversation_state`` as the dict the pipeline reads."""
+        state = self.conversation_state(conversation_id)
+        return None if state is None else state.to_dict()
 
     # --- feedback ---------------------------------------------------------------
 
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None = None) -> int:
-        if rating not in RATINGS:
-            raise InvalidInput(f"rating must be 'up' or 'down', not {rating!r}")
-        if comment is not None and not isinstance(comment, str):
-            raise InvalidInput("comment must be text")
-        if comment is not None and len(comment) > MAX_COMMENT_CHARS:
-            raise InvalidInput(f"comment is {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}")
-        if isinstance(turn, bool) or not isinstance(turn, int) or turn < 0:
-            raise InvalidInput("turn must be a whole number, 0 for the first turn")
-        if comment is not None:
-            comment = comment.strip() or None
+        comment = check_feedback(turn, rating, comment)
 
         def write(db: sqlite3.Connection) -> int:
             if not db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone():
@@ -214,7 +239,7 @@ class ConversationStore:
                 raise NotFound(f"conversation {conversation_id!r} has no turn {turn}")
             cur = db.execute(
                 "INSERT INTO feedback (conversation_id, turn, rating, comment, created_at) VALUES (?, ?, ?, ?, ?)",
-                (conversation_id, turn, rating, comment, _now()),
+                (conversation_id, turn, rating, comment, now()),
             )
             return int(cur.lastrowid)
 
@@ -229,62 +254,11 @@ class ConversationStore:
             ORDER BY f.id
             """
         )
-        out = []
-        for fid, created, cid, turn, rating, comment, message, reply in rows:
-            answer = json.loads(reply).get("answer") if reply else None
-            out.append(
-                {
-                    "id": fid,
-                    "created_at": created,
-                    "conversation_id": cid,
-                    "turn": turn,
-                    "rating": rating,
-                    "comment": comment,
-                    "message": message,
-                    "answer": answer,
-                }
-            )
-        return out
-
-    def gap_candidates(self, since: str | None = None) -> list[dict]:
-        """Questions the knowledge base did not cover, and answers rated thumbs-down (content-gap report).
-
-        One dict per turn, oldest first: ``question``, ``asked_at``, ``conversation_id``, ``turn``,
-        ``not_covered`` (a decline with ``related`` articles: an in-domain question no article
-        answers) and ``comments`` (the thumbs-down comments, ``[]`` when none; ``None`` when the turn
-        has no thumbs-down). ``since``: an ISO date or timestamp; only turns asked at or after it.
-        """
-        since = since or ""
-        covered = self._read(
-            """
-            SELECT conversation_id, idx, message, created_at FROM turns
-            WHERE created_at >= ? AND json_extract(reply, '$.grounded') = 0
-              AND json_array_length(COALESCE(json_extract(reply, '$.related'), '[]')) > 0
-            """,
-            (since,),
-        )
-        down = self._read(
-            """
-            SELECT t.conversation_id, t.idx, t.message, t.created_at, f.comment FROM feedback f
-            JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
-            WHERE f.rating = 'down' AND t.created_at >= ? ORDER BY f.id
-            """,
-            (since,),
-        )
-        out: dict[tuple[str, int], dict] = {}
-        for cid, idx, message, created in covered:
-            out[(cid, idx)] = {"question": message, "asked_at": created, "conversation_id": cid, "turn": idx,
-                               "not_covered": True, "comments": None}
-        for cid, idx, message, created, comment in down:
-            row = out.setdefault((cid, idx), {"question": message, "asked_at": created, "conversation_id": cid,
-                                              "turn": idx, "not_covered": False, "comments": None})
-            row["comments"] = (row["comments"] or []) + ([comment] if comment else [])
-        return sorted(out.values(), key=lambda r: (r["asked_at"], r["conversation_id"], r["turn"]))
+        return [feedback_row(*row) for row in rows]
 
     def export_feedback_csv(self, fp: TextIO) -> int:
         """Write all feedback as CSV (with a header row) to fp; return the number of rows."""
-        rows = self.feedback()
-        writer = csv.DictWriter(fp, fieldnames=FEEDBACK_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-        return len(rows)
+        return write_feedback_csv(self.feedback(), fp)
+
+
+ConversationStore = SQLiteStore  # the name the rest of the code base has always used

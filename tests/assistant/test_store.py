@@ -1,4 +1,5 @@
-"""The conversation store on real SQLite files: order, restarts, migrations, concurrency, feedback."""
+"""The conversation store contract on both backends (a real SQLite file and a real PostgreSQL):
+order, restarts, migrations, concurrency across threads and processes, typed state, feedback."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from assistant import migrations
 from assistant.errors import InvalidInput, NotFound
 from assistant.reply import Calculation, Citation, Reply
-from assistant.store import ConversationStore, Turn
+from assistant.store import ConversationState, ConversationStore, Turn, store_from_url
 
 
 def _reply(cid: str, answer: str = "An iron condor is four options [1].") -> Reply:
@@ -26,9 +27,17 @@ def _reply(cid: str, answer: str = "An iron condor is four options [1].") -> Rep
     )
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request, tmp_path):
+    """The same contract tests run against a SQLite file and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sub' / 'conv.db'}"
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def store(tmp_path):
-    s = ConversationStore(tmp_path / "sub" / "conv.db")
+def store(store_url):
+    s = store_from_url(store_url)
     s.open()
     yield s
     s.close()
@@ -47,10 +56,12 @@ def test_turns_in_order_and_round_trip(store):
     assert isinstance(turns[0], Turn)
     assert turns[0].message == "what is an iron condor?"
     assert turns[0].reply == _reply(cid).model_dump(mode="json")
-    assert turns[1].state == {"calc": "iron_condor", "credit": 5}
+    # typed state: the known keys always, unknown ones kept as they were
+    expected = {"topic": None, "calculation": None, "focus": [], "calc": "iron_condor", "credit": 5}
+    assert turns[1].state == expected
     assert turns[2].state is None
     # the most recent state saved, even when the last turn saved none
-    assert store.last_state(cid) == {"calc": "iron_condor", "credit": 5}
+    assert store.last_state(cid) == expected
     assert turns[0].created_at <= turns[2].created_at
 
 
@@ -73,6 +84,40 @@ def test_conversations_are_separate(store):
     assert [t.message for t in store.turns(b)] == ["b0"]
 
 
+def test_typed_state_round_trip(store):
+    cid = store.new_conversation()
+    state = {"topic": "iron condor", "calculation": {"calculator": "iron_condor", "inputs": {"credit": 4.2}},
+             "focus": ["break_evens"], "tone": "brief"}
+    store.add_turn(cid, "q", _reply(cid), state)
+    typed = store.conversation_state(cid)
+    assert isinstance(typed, ConversationState)
+    assert typed.topic == "iron condor" and typed.calculation.calculator == "iron_condor"
+    assert typed.calculation.inputs == {"credit": 4.2} and typed.focus == ["break_evens"]
+    assert typed.extra == {"tone": "brief"}
+    assert store.last_state(cid) == state
+    with pytest.raises(InvalidInput):
+        store.add_turn(cid, "q", _reply(cid), {"calculation": {"inputs": {}}})  # no calculator name
+
+
+def test_postgres_survives_restart_and_migrations_run_once(pg_url):
+    from assistant.migrations import postgres as pg_migrations
+
+    s = store_from_url(pg_url)
+    s.open()
+    cid = s.new_conversation()
+    s.add_turn(cid, "q", _reply(cid), {"x": 1})
+    s.close()
+    s2 = store_from_url(pg_url)
+    s2.open()
+    assert [t.message for t in s2.turns(cid)] == ["q"]
+    assert s2.last_state(cid)["x"] == 1
+    with s2._conn() as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY name")]
+        assert names == pg_migrations.available() and names[0].startswith("m0001_")
+        assert pg_migrations.migrate(conn) == []
+    s2.close()
+
+
 def test_survives_restart_and_migrations_run_once(tmp_path):
     path = tmp_path / "conv.db"
     s = ConversationStore(path)
@@ -83,7 +128,7 @@ def test_survives_restart_and_migrations_run_once(tmp_path):
     s2 = ConversationStore(path)
     s2.open()
     assert [t.message for t in s2.turns(cid)] == ["q"]
-    assert s2.last_state(cid) == {"x": 1}
+    assert s2.last_state(cid)["x"] == 1
     s2.close()
     db = sqlite3.connect(path)
     names = [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
@@ -122,21 +167,21 @@ def test_concurrent_threads_keep_order(store):
         assert all(seq == sorted(seq) for seq in by_thread.values())
 
 
-def _proc_writer(path: str, cid: str, tag: str, n: int) -> None:
-    s = ConversationStore(path)
+def _proc_writer(url: str, cid: str, tag: str, n: int) -> None:
+    s = store_from_url(url)
     s.open()
     for i in range(n):
         s.add_turn(cid, f"{tag}-{i}", {"conversation_id": cid, "answer": tag, "grounded": True}, None)
     s.close()
 
 
-def test_concurrent_processes_share_the_file(tmp_path):
-    path = tmp_path / "shared.db"
-    s = ConversationStore(path)
+def test_concurrent_processes_share_the_store(store_url):
+    """Three processes append to one conversation at once: no turn lost, none duplicated, each in its order."""
+    s = store_from_url(store_url)
     s.open()
     cid = s.new_conversation()
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_proc_writer, args=(str(path), cid, f"p{k}", 25)) for k in range(3)]
+    procs = [ctx.Process(target=_proc_writer, args=(store_url, cid, f"p{k}", 25)) for k in range(3)]
     for p in procs:
         p.start()
     for p in procs:
