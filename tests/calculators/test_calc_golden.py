@@ -4,7 +4,8 @@ through the registry's run(), the path the CLI, the assistant and the API take.
 Each file: {"calculator", "source" (where the expected figures come from: a hand calculation,
 QuantLib, scipy or statsmodels), "inputs", and "expected" (output key -> value, dotted for
 nested values, e.g. "layers.0.notional"; null means the output is absent) with an optional
-"rel_tol", or "error" (the exact sentence)}.
+"rel_tol" and "abs_tol", or "error" (the exact sentence)}. The what-if files (whatif-*.json) are
+written by whatif_golden.py from QuantLib.
 """
 
 from __future__ import annotations
@@ -49,4 +50,4 @@ def test_golden(path):
         if expected is None or isinstance(expected, str):
             assert got == expected, key
         else:
-            assert got == pytest.approx(expected, rel=case.get("rel_tol", 1e-12), abs=1e-12), key
+            assert got == pytest.approx(expected, rel=case.get("rel_tol", 1e-12), abs=case.get("abs_tol", 1e-12)), key
