@@ -96,6 +96,7 @@ class Candidate:
     text: str
     score: float
     vector: np.ndarray
+    sentence: object = None  # the evidence.Sentence it came from, if any
 
 
 def pick_sentences(question: str, query_vector: np.ndarray, hits, index, limit: int = 3) -> list[Candidate]:
@@ -144,6 +145,51 @@ def pick_sentences(question: str, query_vector: np.ndarray, hits, index, limit: 
         if len(chosen) >= limit:
             break
     return chosen
+
+
+# A sentence that leans on the one before it: never the first sentence of an answer on its own.
+DANGLING = re.compile(
+    r"^(?:therefore|thus|hence|however|in contrast|by contrast|instead|similarly|moreover|furthermore|additionally|"
+    r"also|here|this|these|that|those|it|its|they|their|such|conversely|likewise|as a result|consequently|meanwhile|"
+    r"still|yet|but|and|then|otherwise|in (?:this|that|these|such) \w+|during (?:these|this|those|such)|"
+    r"at (?:this|that|these) \w+|for (?:this|that) reason|on the other hand|in other words|rather)\b",
+    re.I,
+)
+
+
+def choose_evidence(found, table, limit: int = 3, margin: float = 0.15) -> list[Candidate]:
+    """The best evidence sentences (``evidence.Scored``, best first) as answer candidates.
+
+    Up to ``limit`` sentences within ``margin`` of the best score, no near duplicates, at most
+    MAX_WORDS words. A sentence opening with a connective or pronoun ("Therefore", "These
+    signals") brings the sentence before it in its passage, or is skipped when it has none.
+    Returned in reading order: passages in the order first picked, sentences in passage order.
+    """
+    chosen: list[Candidate] = []
+    words = 0
+    best = found[0].score if found else 0.0
+    for x in found:
+        if len(chosen) >= limit or (chosen and x.score < best - margin):
+            break
+        group = [x.sentence]
+        if DANGLING.match(x.sentence.text):
+            before = table.previous(x.sentence)
+            if before is None or DANGLING.match(before.text):
+                continue
+            group.insert(0, before)
+        new = [s for s in group if all(s is not c.sentence for c in chosen)]
+        if any(float(s.vector @ c.vector) > 0.9 for s in new for c in chosen if s is not c.sentence):
+            continue
+        length = sum(len(s.text.split()) for s in new)
+        if chosen and words + length > MAX_WORDS:
+            continue
+        for s in new:
+            chosen.append(Candidate(s.chunk, s.position, s.text, x.score, s.vector, sentence=s))
+        words += length
+    first = {}
+    for i, c in enumerate(chosen):
+        first.setdefault(c.chunk.id, i)
+    return sorted(chosen, key=lambda c: (first[c.chunk.id], c.position))
 
 
 def readable_order(chosen: list[Candidate], hits) -> list[Candidate]:

@@ -3,7 +3,7 @@ a cited passage, or a calculation's inputs or outputs.
 
 The reading of numbers matches ../shared/eval/score_chat.py, so what passes
 here passes there: '2-5%' is 2 and 5, '$5,845.80' is 5845.8, citation
-markers [1] and list numbering are not numbers.
+markers [1] and list numbering are not numbers, '-$1,580.74' is -1580.74.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterable
 NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d[\d,]*(?:\.\d+)?")
 MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 LIST_ITEM = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
+SIGNED_MONEY = re.compile(r"([-\u2212])\$|\$([-\u2212])")
 # A sentence or a list line: the unit the honesty check keeps or drops.
 _PIECE = re.compile(r"[^\n]+?(?:[.!?](?=\s)|$)", re.M)
 
@@ -22,6 +23,7 @@ def numbers_in(text: str) -> list[float]:
     """The numbers a reader sees in ``text``."""
     text = MARKER.sub(" ", text)
     text = LIST_ITEM.sub(" ", text)
+    text = SIGNED_MONEY.sub(lambda m: m.group(1) or m.group(2), text)  # -$1,580.74 is -1580.74
     found = []
     for match in NUMBER.finditer(text):
         token = match.group(0).replace("\u2212", "-").replace(",", "")

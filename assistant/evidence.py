@@ -1,0 +1,375 @@
+"""Sentence-level evidence: which article sentences answer a question, and whether any does.
+
+The knowledge base "answers" a question only when one sentence carries the question's
+specific ask, not merely its topic. Three checks, all on single sentences:
+
+1. **Focus.** The question's focus terms are its content words minus the words every
+   VixShield question shares (VIX, hedge, condor, methodology...; see ``GENERIC``). A
+   glossary term the question names counts as one unit. A sentence covers a focus term
+   when it states it *outside* the name of another glossary term ("earnings" inside
+   "Price-to-Earnings Ratio" is not about earnings). Coverage is the IDF-weighted share
+   of focus terms a sentence covers (IDF over the article sentences, so a word no article
+   uses weighs most).
+2. **Answer type.** "how many / what percent / at what DTE" needs a figure, "which ETFs /
+   indicators" needs names, "why" a causal sentence (``ANSWER_TYPES``).
+3. **Similarity.** The sentence's cosine to the question.
+
+A sentence is evidence when its coverage reaches ``MIN_COVERAGE``, its cosine
+``MIN_COSINE`` and it has the answer type; thresholds are tuned on
+tests/data/coverage-questions.jsonl by scripts/tune_coverage.py (docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.compose import _STOP, clean_sentence
+from assistant.glossary import words as glossary_words
+
+MIN_COVERAGE = 0.6  # with MIN_COSINE
+MIN_COSINE = 0.3
+MIN_COVERAGE_ALONE = 0.3  # with MIN_COSINE_HIGH: a very close sentence may word the ask differently
+MIN_COSINE_HIGH = 0.55
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def stem(word: str) -> str:
+    """Suffix stripping, then the first six letters: allocate/allocating/allocation -> 'alloca'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+_MORE_STOP = {"during", "comes", "come", "get", "got", "really", "also", "just", "still", "ever", "even", "any", "some", "all", "s"}
+
+
+def content_words(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and w not in _MORE_STOP and len(w) > 1}
+
+
+# Words a question about VixShield shares with every article: they name the topic, not the ask.
+GENERIC = {
+    stem(w)
+    for w in (
+        "vixshield methodology method russell clark spx mastery book article articles author vix alvh hedge hedges "
+        "hedging hedged iron condor condors option options trade trades trading trader traders strategy strategies "
+        "approach framework concept idea system rule rules guideline guidelines policy process way work works "
+        "handle handles handled deal manage apply applies say says said recommend recommends suggest suggests "
+        "according teach teaches taught talk talks describe describes mean meaning actually exactly specifically "
+        "typically usually generally normally kind type sort thing things part place placed put puts position "
+        "positions portfolio portfolios go get gets take takes make makes need needs want give gives call called "
+        "anyone someone people one there here much many often long far big large number amount level best good "
+        "right proper correct standard specific exact precise details detail example examples instance "
+        "should would could might must shall may vs versus different difference compare comparison between both "
+        "name named names naming list listed mention mentioned mentions consist consists include includes involve "
+        "involves contain contains made use uses used using technical main key primary important common"
+    ).split()
+}
+
+# Words that make a question about trading options or hedging, whatever the articles cover:
+# such a question is in the knowledge base's domain, so a miss is "not covered", not "out of scope".
+DOMAIN = {
+    stem(w)
+    for w in (
+        "vixshield alvh vix spx spy condor condors option options strike strikes delta gamma theta vega dte expiry "
+        "expiration roll rolling credit debit spread spreads premium wing wings put puts call calls hedge hedges hedging "
+        "volatility iv implied profit stop loss contracts contract position sizing layer layers russell clark mastery "
+        "iron theta earnings assignment adjustment adjust tested breakeven"
+    ).split()
+}
+
+
+def in_domain(question: str) -> bool:
+    return bool(content_words(question) & DOMAIN)
+
+# A focus word is also covered by these words (stems), e.g. "indicators" by "signals".
+SYNONYMS = {
+    stem(word): {stem(s) for s in others.split()}
+    for word, others in {
+        "indicator": "signal signals",
+        "signal": "indicator indicators",
+        "etf": "etp etps fund funds",
+        "drawdown": "drawdowns decline declines loss losses",
+        "protect": "protection mitigate offset",
+        "tenor": "expiration expirations maturity maturities",
+        "maturity": "expiration expirations",
+        "expiration": "maturity maturities",
+    }.items()
+}
+
+_NUMBER_WORDS = r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double|triple)\b"
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    name: str
+    asks: re.Pattern  # on the lower-cased question
+    carries: re.Pattern  # on the sentence as written
+    missing: str  # "don't give {missing}" in a decline
+
+
+ANSWER_TYPES = [
+    AnswerType(
+        "figure",
+        re.compile(
+            r"\bhow (?:many|much|long|often|far|big|large|wide|soon)\b|\bwhat (?:percent(?:age)?|size|level|ratio|threshold|"
+            r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|\bwhich (?:delta|dte|level|strike)s?\b|"
+            r"\bwhat \w+ (?:delta|dte|percentage)\b"
+        ),
+        re.compile(rf"\d|{_NUMBER_WORDS}|\bpercent\b", re.I),
+        "a figure for it",
+    ),
+    AnswerType(
+        "names",
+        re.compile(r"\b(?:which|what)(?: \w+)? (?:etfs?|etps?|tickers?|indicators?|instruments?|products?|funds?|platforms?|signals?|tools?|metrics?)\b"),
+        re.compile(r"\b[A-Z][A-Z0-9/&-]{1,}\b"),
+        "the names",
+    ),
+    AnswerType(
+        "time",
+        re.compile(r"^when\b|\bwhat (?:time|day|date|expirations?|maturit(?:y|ies)|tenors?)\b|\b(?:at )?which (?:expirations?|maturit(?:y|ies)|tenors?)\b"),
+        re.compile(r"\d|\bday|\bweek|\bmonth|\bexpir|\bbefore\b|\bafter\b|\bduring\b|\bwhen\b", re.I),
+        "a time for it",
+    ),
+    AnswerType(
+        "reason",
+        re.compile(r"^why\b|\bwhat(?:'s| is) the (?:reason|point|purpose)\b"),
+        re.compile(
+            r"\bbecause\b|\bsince\b|\bso that\b|\btherefore\b|\bdue to\b|\bas a result\b|\bmeaning\b|\bwhich means\b|"
+            r"\bcreat\w*|\blead\w*\b|\bcaus\w*|\bto (?:mitigate|capture|reduce|protect|avoid|achieve|create)\b|\bgoal\b|\bensur",
+            re.I,
+        ),
+        "a reason for it",
+    ),
+]
+
+
+def answer_type(question: str) -> AnswerType | None:
+    low = question.lower().strip()
+    return next((t for t in ANSWER_TYPES if t.asks.search(low)), None)
+
+
+# --- the question and the sentences as sets of terms --------------------------------------
+
+
+def _split_terms(text: str, glossary) -> tuple[set[str], set[str]]:
+    """(glossary term ids named, content-word stems outside those names)."""
+    if glossary is None:
+        return set(), content_words(text)
+    tokens = glossary_words(text)
+    named: set[str] = set()
+    inside: set[int] = set()
+    for term, start, n in glossary.mentions(text):
+        named.add(term.id)
+        inside.update(range(start, start + n))
+    plain = " ".join(t for i, t in enumerate(tokens) if i not in inside)
+    return named, content_words(plain)
+
+
+def _term_stems(glossary, term_id: str) -> set[str]:
+    term = glossary.get(term_id)
+    return content_words(" ".join(term.names)) if term else set()
+
+
+@dataclass(frozen=True)
+class Focus:
+    terms: frozenset[str]  # glossary term ids the question names that are specific (not GENERIC)
+    words: frozenset[str]  # content-word stems outside term names, minus GENERIC
+    numbers: frozenset[str]  # figures the question states ("50", "2")
+    kind: AnswerType | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.terms or self.words or self.numbers)
+
+    def units(self) -> list[str]:
+        return sorted(self.words) + [f"term:{t}" for t in sorted(self.terms)] + [f"num:{n}" for n in sorted(self.numbers)]
+
+
+# Glossary terms that name the knowledge base's topic rather than an ask.
+GENERIC_TERMS = {"alvh", "vixshield-methodology", "spx-mastery", "iron-condor", "vix", "spx", "adaptive-layering"}
+
+
+def focus_of(question: str, glossary) -> Focus:
+    named, plain = _split_terms(question, glossary)
+    generic_terms = {t for t in named if t in GENERIC_TERMS or (glossary is not None and _term_stems(glossary, t) <= GENERIC)}
+    numbers = frozenset(n.rstrip("0").rstrip(".") if "." in n else n for n in re.findall(r"\d+(?:\.\d+)?", question))
+    words = frozenset(w for w in plain if w not in GENERIC and not w.isdigit())
+    return Focus(frozenset(named - generic_terms), words, numbers, answer_type(question))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    chunk: object
+    position: int
+    text: str  # as it reads in an answer (bullet marks removed)
+    vector: np.ndarray
+    terms: frozenset[str]
+    words: frozenset[str]  # stems outside glossary names
+    all_words: frozenset[str]
+    numbers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Scored:
+    sentence: Sentence
+    cosine: float
+    coverage: float
+    typed: bool  # carries the answer type asked for (True when none is asked)
+    score: float
+
+
+@dataclass
+class SentenceTable:
+    """Every article sentence with its vector and term sets, built once per loaded index."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    idf: dict[str, float] = field(default_factory=dict)
+    max_idf: float = 1.0
+    by_chunk: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, index) -> SentenceTable:
+        glossary = index.glossary
+        table = cls()
+        vectors = []
+        for chunk in index.chunks:
+            if chunk.kind != "article":
+                continue
+            texts, vecs = index.sentences(chunk.id)
+            for position, (raw, vector) in enumerate(zip(texts, vecs)):
+                text = clean_sentence(raw)
+                terms, plain = _split_terms(text, glossary)
+                numbers = frozenset(n.rstrip("0").rstrip(".") if "." in n else n for n in re.findall(r"\d+(?:\.\d+)?", text))
+                table.by_chunk.setdefault(chunk.id, []).append(len(table.sentences))
+                table.sentences.append(
+                    Sentence(chunk, position, text, vector, frozenset(terms), frozenset(plain), frozenset(content_words(text)), numbers)
+                )
+                vectors.append(vector)
+        table.matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+        n = max(len(table.sentences), 1)
+        df: dict[str, int] = {}
+        for s in table.sentences:
+            for w in s.all_words | {f"term:{t}" for t in s.terms}:
+                df[w] = df.get(w, 0) + 1
+        table.idf = {w: math.log(1 + n / (1 + c)) for w, c in df.items()}
+        table.max_idf = math.log(1 + n)
+        return table
+
+    def weight(self, unit: str) -> float:
+        return self.idf.get(unit, self.max_idf)
+
+    def coverage(self, focus: Focus, s: Sentence, glossary) -> float:
+        units = focus.units()
+        if not units:
+            return 1.0
+        total = got = 0.0
+        named_here = s.terms & (focus.terms | set())
+        inside = set().union(*(_term_stems(glossary, t) for t in named_here)) if named_here and glossary else set()
+        for unit in units:
+            w = self.weight(unit)
+            total += w
+            if unit.startswith("term:"):
+                term = unit[5:]
+                if term in s.terms or (glossary and _term_stems(glossary, term) <= s.words):
+                    got += w
+            elif unit.startswith("num:"):
+                if unit[4:] in s.numbers:
+                    got += w
+            elif unit in s.words or unit in inside or SYNONYMS.get(unit, set()) & s.words:
+                got += w
+        return got / total if total else 1.0
+
+    def score(self, question: str, query_vector: np.ndarray, glossary, focus: Focus | None = None, k: int = 12) -> list[Scored]:
+        """The ``k`` best sentences: cosine + 0.3 × coverage + 0.05 for the asked answer type."""
+        if not self.sentences:
+            return []
+        focus = focus or focus_of(question, glossary)
+        cosines = self.matrix @ query_vector
+        shortlist = np.argsort(-cosines)[: max(4 * k, 40)]
+        # BM25-like recall: a sentence that covers a rare focus word is a candidate whatever its cosine
+        rare = [u for u in focus.words if self.idf.get(u, 0) > 0.6 * self.max_idf]
+        extra = [i for i, s in enumerate(self.sentences) if rare and any(u in s.words for u in rare)]
+        out = []
+        for i in dict.fromkeys([*map(int, shortlist), *extra]):
+            s = self.sentences[i]
+            if len(s.text.split()) < 5:
+                continue
+            cov = self.coverage(focus, s, glossary)
+            typed = focus.kind is None or bool(focus.kind.carries.search(s.text))
+            out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + 0.3 * cov + (0.05 if typed and focus.kind else 0.0)))
+        out.sort(key=lambda x: -x.score)
+        return out[:k]
+
+    def previous(self, s: Sentence) -> Sentence | None:
+        rows = self.by_chunk.get(s.chunk.id, [])
+        for i in rows:
+            if self.sentences[i].position == s.position - 1:
+                return self.sentences[i]
+        return None
+
+
+def is_evidence(x: Scored) -> bool:
+    """A sentence that answers the ask: it carries the answer type and enough of the focus,
+    the more of the focus the less similarity it needs."""
+    if not x.typed or x.coverage < MIN_COVERAGE_ALONE:
+        return False
+    return x.coverage >= MIN_COVERAGE and x.cosine >= MIN_COSINE or x.cosine >= MIN_COSINE_HIGH
+
+
+# --- comparisons and declines --------------------------------------------------------------
+
+_COMPARISON = [
+    re.compile(r"how (?:is|are|does|do) (?P<a>.+?) (?:different|differ) (?:from|to|than) (?P<b>.+?)[?.!]*$"),
+    re.compile(r"(?:difference|differences) between (?P<a>.+?) and (?P<b>.+?)[?.!]*$"),
+    re.compile(r"compare (?P<a>.+?) (?:with|to|and) (?P<b>.+?)[?.!]*$"),
+    re.compile(r"^(?:what about |is )?(?P<a>[\w\s:/.-]+?) (?:vs\.?|versus) (?P<b>.+?)[?.!]*$"),
+    re.compile(r"does (?P<a>.+?) work the same (?:way )?as (?P<b>.+?)[?.!]*$"),
+]
+
+
+def comparison_sides(question: str) -> tuple[str, str] | None:
+    """("delta neutrality", "the 1:1 peg") for "how is delta neutrality different from the 1:1 peg?"."""
+    low = question.lower().strip()
+    for pattern in _COMPARISON:
+        m = pattern.search(low)
+        if m and m["a"].strip() and m["b"].strip():
+            return m["a"].strip(), m["b"].strip()
+    return None
+
+
+def _surface(question: str, units: list[str]) -> list[str]:
+    """The question's own words for focus units, in the question's order."""
+    out = []
+    for word in re.findall(r"[A-Za-z0-9][\w-]*%?", question):
+        parts = [stem(w) for w in _WORD.findall(word.lower())]
+        if any(p in units for p in parts) and word.lower() not in (o.lower() for o in out):
+            out.append(word)
+    return out
+
+
+def not_covered_sentence(question: str, focus: Focus, best: Scored | None) -> str:
+    """One or two plain sentences saying what the articles do not give."""
+    lead = "The VixShield articles don't answer that"
+    if best is None:
+        return f"{lead}. Try asking about the ALVH, iron condors or the terms the articles use."
+    s = best.sentence
+    missing = [u for u in focus.words if u not in s.words and not SYNONYMS.get(u, set()) & s.words]
+    missing += [f"num:{n}" for n in focus.numbers if n not in s.numbers]
+    words = _surface(question, [u[4:] if u.startswith("num:") else u for u in missing])
+    if words:
+        quoted = [f"“{w}”" for w in words[:4]]
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        return f"{lead}: no article states a rule or figure for {listed}. The articles nearest the question are listed below."
+    if focus.kind is not None and not best.typed:
+        return f"{lead}: the articles touch on it but don't give {focus.kind.missing}. The nearest articles are listed below."
+    return f"{lead}: no article states what you asked. The articles nearest the question are listed below."
