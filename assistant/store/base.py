@@ -134,6 +134,7 @@ class Store(Protocol):
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None = None) -> int: ...
     def feedback(self) -> list[dict]: ...
     def export_feedback_csv(self, fp: TextIO) -> int: ...
+    def gap_candidates(self, since: str | None = None) -> list[dict]: ...
 
 
 # --- helpers shared by the backends ----------------------------------------------
@@ -185,6 +186,32 @@ def write_feedback_csv(rows: list[dict], fp: TextIO) -> int:
     writer.writeheader()
     writer.writerows(rows)
     return len(rows)
+
+
+def merge_gap_candidates(covered: list[tuple], down: list[tuple]) -> list[dict]:
+    """One dict per turn for the content-gap report (see ``gap_candidates``), oldest first.
+
+    ``covered``: (conversation_id, idx, message, created_at) of not-covered declines;
+    ``down``: (conversation_id, idx, message, created_at, comment) of thumbs-down ratings.
+    """
+    out: dict[tuple[str, int], dict] = {}
+    for cid, idx, message, created in covered:
+        out[(cid, idx)] = {"question": message, "asked_at": created, "conversation_id": cid, "turn": idx,
+                           "not_covered": True, "comments": None}
+    for cid, idx, message, created, comment in down:
+        row = out.setdefault((cid, idx), {"question": message, "asked_at": created, "conversation_id": cid,
+                                          "turn": idx, "not_covered": False, "comments": None})
+        row["comments"] = (row["comments"] or []) + ([comment] if comment else [])
+    return sorted(out.values(), key=lambda r: (r["asked_at"], r["conversation_id"], r["turn"]))
+
+
+GAP_DOC = """Questions the knowledge base did not cover, and answers rated thumbs-down (content-gap report).
+
+        One dict per turn, oldest first: ``question``, ``asked_at``, ``conversation_id``, ``turn``,
+        ``not_covered`` (a decline with ``related`` articles: an in-domain question no article
+        answers) and ``comments`` (the thumbs-down comments, ``[]`` when none; ``None`` when the
+        turn has no thumbs-down). ``since``: an ISO date or timestamp; only turns asked at or after it.
+        """
 
 
 def too_many_conflicts(conversation_id: str) -> Busy:

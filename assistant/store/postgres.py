@@ -20,10 +20,12 @@ from typing import Any, TextIO
 from assistant.errors import Busy, NotFound
 from assistant.store.base import (
     APPEND_RETRIES,
+    GAP_DOC,
     ConversationState,
     Turn,
     check_feedback,
     feedback_row,
+    merge_gap_candidates,
     now,
     reply_json,
     state_json,
@@ -206,6 +208,28 @@ class PostgresStore:
             """
         )
         return [feedback_row(*row) for row in rows]
+
+    def gap_candidates(self, since: str | None = None) -> list[dict]:
+        since = since or ""
+        covered = self._read(
+            """
+            SELECT conversation_id, idx, message, created_at FROM turns
+            WHERE created_at >= %s AND (reply::jsonb ->> 'grounded') = 'false'
+              AND jsonb_array_length(COALESCE(reply::jsonb -> 'related', '[]'::jsonb)) > 0
+            """,
+            (since,),
+        )
+        down = self._read(
+            """
+            SELECT t.conversation_id, t.idx, t.message, t.created_at, f.comment FROM feedback f
+            JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
+            WHERE f.rating = 'down' AND t.created_at >= %s ORDER BY f.id
+            """,
+            (since,),
+        )
+        return merge_gap_candidates(covered, down)
+
+    gap_candidates.__doc__ = GAP_DOC
 
     def export_feedback_csv(self, fp: TextIO) -> int:
         return write_feedback_csv(self.feedback(), fp)

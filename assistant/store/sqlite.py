@@ -23,10 +23,12 @@ from assistant import migrations
 from assistant.errors import Busy, NotFound, VixShieldError
 from assistant.store.base import (
     APPEND_RETRIES,
+    GAP_DOC,
     ConversationState,
     Turn,
     check_feedback,
     feedback_row,
+    merge_gap_candidates,
     now,
     reply_json,
     state_json,
@@ -255,6 +257,28 @@ class SQLiteStore:
             """
         )
         return [feedback_row(*row) for row in rows]
+
+    def gap_candidates(self, since: str | None = None) -> list[dict]:
+        since = since or ""
+        covered = self._read(
+            """
+            SELECT conversation_id, idx, message, created_at FROM turns
+            WHERE created_at >= ? AND json_extract(reply, '$.grounded') = 0
+              AND json_array_length(COALESCE(json_extract(reply, '$.related'), '[]')) > 0
+            """,
+            (since,),
+        )
+        down = self._read(
+            """
+            SELECT t.conversation_id, t.idx, t.message, t.created_at, f.comment FROM feedback f
+            JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
+            WHERE f.rating = 'down' AND t.created_at >= ? ORDER BY f.id
+            """,
+            (since,),
+        )
+        return merge_gap_candidates(covered, down)
+
+    gap_candidates.__doc__ = GAP_DOC
 
     def export_feedback_csv(self, fp: TextIO) -> int:
         """Write all feedback as CSV (with a header row) to fp; return the number of rows."""
