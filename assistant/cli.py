@@ -192,24 +192,15 @@ def chat(conversation_id: str | None) -> None:
 @click.option("--port", default=None, type=int, help="Port (default VIXSHIELD_PORT or 8000)")
 @click.option("--workers", default=None, type=int, help="uvicorn worker processes")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    """Serve the API, the widget and the demo page with uvicorn."""
-    import uvicorn
+    """Serve the API, the widget and the demo page with uvicorn.
+
+    The port opens at once: /healthz answers immediately, /readyz turns 200 once the
+    index is loaded. A stale index is rebuilt in the background while the old one serves.
+    """
+    from assistant.api.server import run
 
     settings = get_settings()
-    from assistant.index import SearchIndex
-
-    idx = SearchIndex(settings)
-    if idx.is_stale():
-        click.echo("corpus changed since the last build: rebuilding the index", err=True)
-        idx.build(progress=True)
-    uvicorn.run(
-        "assistant.api.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-        log_level="warning",
-    )
+    run("assistant.api.app:create_app", host or settings.host, port or settings.port, workers or settings.workers, settings)
 
 
 # --- feedback -------------------------------------------------------------------

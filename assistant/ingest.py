@@ -419,7 +419,11 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def read_page(path: Path) -> str:
     """The page's text; raises IngestError for a missing, empty, binary or non-UTF-8 file."""
+    limit = max_article_bytes()
     try:
+        size = path.stat().st_size
+        if limit and size > limit:
+            raise IngestError(f"{path}: {size:,} bytes; the limit is {limit:,} (VIXSHIELD_MAX_ARTICLE_BYTES)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise IngestError(f"{path}: no such file") from None
@@ -499,15 +503,49 @@ def parse_article(text: str, path: Path | None = None) -> Article:
     )
 
 
-def load_articles(articles_dir: Path) -> list[Article]:
-    """Every ``*.md`` article in ``articles_dir`` (README.md aside), sorted by id."""
+def max_article_bytes() -> int:
+    """The size cap on one article or imported page (``VIXSHIELD_MAX_ARTICLE_BYTES``)."""
+    from assistant.settings import get_settings
+
+    return int(get_settings().max_article_bytes)
+
+
+def read_article(path: Path, limit: int | None = None) -> Article:
+    """One article file, or IngestError saying why it cannot be used (too big, not UTF-8, no front matter...)."""
+    limit = max_article_bytes() if limit is None else limit
+    try:
+        size = path.stat().st_size
+        if limit and size > limit:
+            raise IngestError(f"{path}: {size:,} bytes; the limit is {limit:,} (VIXSHIELD_MAX_ARTICLE_BYTES)")
+        data = path.read_bytes()
+    except OSError as err:
+        raise IngestError(f"{path}: cannot read ({err.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise IngestError(f"{path}: not UTF-8 (bad byte at offset {err.start})") from None
+    article = parse_article(text, path)
+    if article.id != path.stem:
+        raise IngestError(f"{path}: id {article.id!r} does not match the file name")
+    return article
+
+
+def load_articles(articles_dir: Path, limit: int | None = None) -> list[Article]:
+    """Every usable ``*.md`` article in ``articles_dir`` (README.md aside), sorted by id.
+
+    A bad file (over the size cap, not UTF-8, no or bad front matter, id not matching
+    the file name) is skipped with one warning naming it and saying why; the rest load.
+    """
     articles = []
     for path in sorted(Path(articles_dir).glob("*.md")):
         if path.name.lower() == "readme.md" or path.name.startswith("."):
             continue
-        article = parse_article(path.read_text(encoding="utf-8"), path)
-        if article.id != path.stem:
-            raise IngestError(f"{path}: id {article.id!r} does not match the file name")
+        try:
+            article = read_article(path, limit)
+        except IngestError as err:
+            reason = str(err).removeprefix(f"{path}: ")
+            log.warning("skipped article %s: %s", path, reason)
+            continue
         articles.append(article)
     return sorted(articles, key=lambda a: a.id)
 
@@ -518,6 +556,7 @@ __all__ = [
     "IngestError",
     "import_pages",
     "load_articles",
+    "read_article",
     "parse_article",
     "parse_page",
     "render_article",

@@ -58,28 +58,14 @@ CALCULATOR = [
 KINDS = {"retrieval": RETRIEVAL, "calculator": CALCULATOR}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start_server(workers: int):
+    """``vixshield serve`` (the shared launcher) with rate limits off and a temporary database."""
+    from assistant.testing.server import start_server as launch
 
-
-def start_server(workers: int) -> tuple[subprocess.Popen, str, tempfile.TemporaryDirectory]:
     tmp = tempfile.TemporaryDirectory(prefix="bench-api-")
-    port = free_port()
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-        "VIXSHIELD_DB_PATH": str(Path(tmp.name) / "bench.db"),
-        "VIXSHIELD_RATE_LIMIT_PER_MINUTE": "0",  # off: we measure the service, not the limiter
-    }
-    cmd = [sys.executable, "-m", "uvicorn", "assistant.api.app:create_app", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(Path(tmp.name) / "server.log", "wb"))
-    base = f"http://127.0.0.1:{port}"
-    wait_ready(base, proc)
-    return proc, base, tmp
+    srv = launch(Path(tmp.name), index_dir=ROOT / "index", workers=workers, wait="/readyz",
+                 env={"VIXSHIELD_RATE_LIMIT_PER_MINUTE": "0", "VIXSHIELD_LOG_LEVEL": "warning"})
+    return srv, srv.base_url, tmp
 
 
 def wait_ready(base: str, proc: subprocess.Popen | None = None, timeout: float = 600) -> float:
@@ -243,8 +229,7 @@ def main() -> int:
         return 0 if all(r["errors"] == 0 for r in results) else 1
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(20)
+            proc.stop()
         if tmp is not None:
             tmp.cleanup()
 

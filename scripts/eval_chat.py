@@ -40,57 +40,12 @@ def shared_dir() -> Path:
     sys.exit(f"score_chat.py not found under {', '.join(map(str, candidates))}; set VIXSHIELD_SHARED_DIR")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start_server(tmp: Path):
+    """``vixshield serve`` on a free port with a temporary database (the shared launcher); not waited for yet."""
+    from assistant.testing.server import start_server as launch
 
-
-def wait_ready(base: str, proc: subprocess.Popen | None, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except urllib.error.HTTPError as err:
-            if err.code == 503 and b"failed" in err.read():
-                raise RuntimeError("server warm-up failed") from None
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"server not ready after {timeout:.0f} s")
-
-
-def start_server(tmp: Path) -> tuple[subprocess.Popen, str, Path]:
-    port = free_port()
-    log = tmp / "server.log"
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-        "VIXSHIELD_DB_PATH": str(tmp / "eval.db"),
-        "VIXSHIELD_RATE_LIMIT_PER_MINUTE": "1000000",
-        "VIXSHIELD_RATE_LIMIT_BURST": "1000000",
-    }
-    exe = ROOT / ".venv" / "bin" / "vixshield"
-    cmd = [str(exe) if exe.exists() else "vixshield", "serve", "--port", str(port)]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-    return proc, f"http://127.0.0.1:{port}", log
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+    srv = launch(tmp, index_dir=ROOT / "index", env={}, wait=None)
+    return srv, srv.base_url, srv.log_path
 
 
 def category(case_id: str) -> str:
@@ -158,9 +113,8 @@ def main() -> int:
         else:
             proc, base, log = start_server(Path(tmpdir.name))
             try:
-                t0 = time.monotonic()
-                wait_ready(base, proc, args.ready_timeout)
-                print(f"server ready at {base} in {time.monotonic() - t0:.1f} s")
+                waited = proc.wait_ready(args.ready_timeout)
+                print(f"server ready at {base} in {waited:.1f} s")
             except RuntimeError as err:
                 print(f"{err}\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
                 return 2
@@ -197,7 +151,7 @@ def main() -> int:
         return 0 if all_ok else 1
     finally:
         if proc is not None:
-            stop_server(proc)
+            proc.stop()
         tmpdir.cleanup()
 
 

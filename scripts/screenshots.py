@@ -35,41 +35,15 @@ QUESTIONS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start_server(tmp: Path):
+    """``vixshield serve`` on a free port with a temporary database (the shared launcher)."""
+    from assistant.testing.server import start_server as launch
 
-
-def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
-    import httpx
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-        "VIXSHIELD_DB_PATH": str(tmp / "screenshots.db"),
-        "VIXSHIELD_CORS_ORIGINS": json.dumps([base]),
-    }
-    script = Path(sys.executable).with_name("vixshield")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
-    log = open(tmp / "server.log", "wb")
-    proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"vixshield serve exited:\n{(tmp / 'server.log').read_text()[-3000:]}")
-        try:
-            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    proc.terminate()
-    sys.exit("the server did not become ready")
+    try:
+        srv = launch(tmp, index_dir=ROOT / "index", env={"VIXSHIELD_RATE_LIMIT_PER_MINUTE": "120"})
+    except RuntimeError as err:
+        sys.exit(str(err))
+    return srv, srv.base_url
 
 
 def ask(page, question: str) -> None:
@@ -130,8 +104,7 @@ def main() -> None:
                 browser.close()
         finally:
             if proc is not None:
-                proc.terminate()
-                proc.wait(20)
+                proc.stop()
 
 
 if __name__ == "__main__":

@@ -1,17 +1,24 @@
 """The FastAPI application: ``create_app(settings=None)``, served by ``vixshield serve``.
 
 Start-up builds ONE ``Assistant`` per process and warms it (index, query
-encoder, store) once, in a worker thread, so ``/healthz`` answers at once and
-``/readyz`` turns 200 when the warm-up is done; API requests that arrive
-earlier wait for it (up to ``ready_wait_s``). Every CPU-bound call (encoding,
-composing, calculating, reindexing) runs in the thread pool, never on the
-event loop. Several uvicorn workers each hold their own Assistant and share
-the SQLite store (WAL).
+encoder, store) once, in a worker thread, so the port is open at once,
+``/healthz`` answers at once and ``/readyz`` turns 200 when the warm-up is done;
+API requests that arrive earlier wait for it (up to ``ready_wait_s``). When the
+corpus changed since the last build, the old index is loaded and serves while a
+new one is built in the background (one builder per index folder, under a file
+lock; other workers pick the new build up through the index watch). Only a
+missing index is built before ``/readyz`` turns 200. Every CPU-bound call
+(encoding, composing, calculating, reindexing) runs in the thread pool, never on
+the event loop. Workers and replicas share the conversation store (SQLite WAL
+file or PostgreSQL, ``VIXSHIELD_DATABASE_URL``) and the rate-limit buckets
+(Redis, else a SQLite file).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 from contextlib import asynccontextmanager
 
 import anyio
@@ -23,6 +30,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from assistant.api import errors, logs
 from assistant.api.limits import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from assistant.api.ratelimit import bucket_from_settings
 from assistant.api.routes import (
     admin,
     calculators,
@@ -36,7 +44,7 @@ from assistant.api.routes import (
     search,
 )
 from assistant.settings import Settings, get_settings
-from assistant.store import ConversationStore
+from assistant.store import create_store
 
 DESCRIPTION = """\
 Cited answers and calculators for SPX iron condors hedged with the ALVH.
@@ -46,10 +54,65 @@ Every chat interface returns the same reply object (`conversation_id`, `answer`,
 """
 
 
+def _load_index_now(index) -> bool:
+    """Load what ``current`` holds, even when the corpus changed since it was built; build only
+    when there is no usable index at all. Returns whether the loaded index is stale."""
+    with index._lock:
+        if index.manifest() is None:
+            index.load()  # nothing to serve yet: build, then load (readyz stays 503 meanwhile)
+            return False
+        try:
+            index._state = index._read(index.current_dir.resolve())
+            index._warm_query_encoder()
+        except Exception as err:  # an unreadable build: rebuild it before serving
+            logs.log.warning("index unreadable, rebuilding before serving", extra={"error": str(err)})
+            index.load()
+            return False
+    return index.is_stale()
+
+
+def _rebuild_in_background(index) -> None:
+    """Rebuild a stale index and swap it in; the old one serves meanwhile. With several workers,
+    only the one holding ``<index_dir>/.rebuild.lock`` builds; the others reload via the watch."""
+    index.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index.index_dir / ".rebuild.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            logs.log.info("another worker is rebuilding the index")
+            return
+        try:
+            if index.is_stale():
+                logs.log.info("corpus changed since the last build: rebuilding the index in the background")
+                index.reload()
+                logs.log.info("index rebuilt and swapped in", extra={"chunks": (index.loaded_manifest or {}).get("chunk_count")})
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def _warm_assistant(assistant) -> bool:
+    import calculators  # noqa: F401  (registers every calculator)
+
+    stale = _load_index_now(assistant.index)
+    assistant.store.open()
+    return stale
+
+
+async def _rebuild(app: FastAPI) -> None:
+    state = app.state
+    try:
+        async with state.reindex_lock:
+            await anyio.to_thread.run_sync(_rebuild_in_background, state.assistant.index)
+    except Exception:  # keep serving the old index; say why
+        logs.log.exception("background index rebuild failed; the previous index keeps serving")
+
+
 async def _warm_up(app: FastAPI) -> None:
     state = app.state
     try:
-        await anyio.to_thread.run_sync(state.assistant.warm_up)
+        stale = await anyio.to_thread.run_sync(_warm_assistant, state.assistant)
+        if stale:
+            state.tasks.append(asyncio.create_task(_rebuild(app)))
     except Exception as err:  # reported by /readyz and by every request that needs the assistant
         state.warm_error = f"{type(err).__name__}: {err}"
         logs.log.exception("warm-up failed")
@@ -81,13 +144,12 @@ async def lifespan(app: FastAPI):
     from assistant.pipeline import Assistant  # heavy imports stay out of create_app
 
     state = app.state
-    state.store = ConversationStore(state.settings.db_path)
-    state.store.open()
+    state.store = create_store(state.settings)  # opened during warm-up, off the event loop
     state.assistant = Assistant(state.settings, store=state.store)
     state.warmed = asyncio.Event()
     state.warm_error = None
     state.reindex_lock = asyncio.Lock()
-    tasks = [asyncio.create_task(_warm_up(app))]
+    state.tasks = tasks = [asyncio.create_task(_warm_up(app))]
     if state.settings.index_watch_s > 0:
         tasks.append(asyncio.create_task(_watch_index(app)))
     try:
@@ -95,7 +157,10 @@ async def lifespan(app: FastAPI):
     finally:
         for task in tasks:
             task.cancel()
-        state.store.close()
+        with contextlib.suppress(Exception):
+            state.store.close()
+        with contextlib.suppress(Exception):
+            state.bucket.close()
 
 
 def _offline_docs(app: FastAPI) -> None:
@@ -136,8 +201,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     # Middleware: the last added runs first. Order, outermost first:
     # request id + access log -> CORS -> rate limit -> body limit -> routes.
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(RateLimitMiddleware, rate_per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes, body_timeout_s=settings.body_timeout_s)
+    app.state.bucket = bucket_from_settings(settings) if settings.rate_limit_per_minute > 0 else None
+    app.add_middleware(
+        RateLimitMiddleware,
+        rate_per_minute=settings.rate_limit_per_minute,
+        burst=settings.rate_limit_burst,
+        bucket=app.state.bucket,
+        trusted_proxies=settings.trusted_proxies,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),

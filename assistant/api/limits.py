@@ -5,23 +5,33 @@
   line per request.
 - ``BodyLimitMiddleware``: bodies over ``max_body_bytes`` get 413, judged on
   ``Content-Length`` when sent and by counting the bytes otherwise (chunked
-  uploads); JSON bodies using ``NaN``/``Infinity`` get 422.
-- ``RateLimitMiddleware``: a token bucket per client address, 429 with
+  uploads); a body not received within ``body_timeout_s`` gets 408; JSON bodies
+  using ``NaN``/``Infinity``, nested deeper than ``MAX_JSON_DEPTH`` or holding a
+  lone UTF-16 surrogate (``\ud800``) get 422 with a sentence.
+- ``RateLimitMiddleware``: a token bucket per client (``ratelimit.client_key``:
+  the peer, or the X-Forwarded-For hop a trusted proxy names), kept in Redis or a
+  SQLite file so every worker and replica counts the same bucket; 429 with
   ``Retry-After`` when empty. Health probes and CORS preflights are exempt.
 - CORS itself is Starlette's ``CORSMiddleware`` with the allow-list from settings.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
-import threading
 import time
 import uuid
-from collections import OrderedDict
+
+import anyio
 
 from assistant.api.logs import access_log, request_id_var
+from assistant.api.ratelimit import MemoryBucket, TokenBucket, client_key, parse_networks  # noqa: F401
+
+MAX_JSON_DEPTH = 64
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 EXEMPT_PATHS = ("/healthz", "/readyz")
@@ -94,9 +104,10 @@ class RequestContextMiddleware:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app, max_body_bytes: int):
+    def __init__(self, app, max_body_bytes: int, body_timeout_s: float = 10.0):
         self.app = app
         self.max = max_body_bytes
+        self.timeout = body_timeout_s
 
     async def _too_large(self, send, size: str) -> None:
         await send_json(
@@ -119,8 +130,16 @@ class BodyLimitMiddleware:
                 return await self._too_large(send, str(declared))
         # Read the whole (small) body now, counting as we go; then replay it.
         chunks, total = [], 0
+        deadline = time.monotonic() + self.timeout
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.01, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                return await send_json(
+                    send, 408,
+                    {"detail": f"the request body did not arrive within {self.timeout:g} s"},
+                    [(b"connection", b"close")],
+                )
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -155,13 +174,56 @@ def _is_json(content_type: bytes | None) -> bool:
     return media == b"application/json" or (media.startswith(b"application/") and media.endswith(b"+json"))
 
 
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in JSON text (brackets inside strings do not count)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _has_lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        return bool(_LONE_SURROGATE.search(value))
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
 def _json_problem(body: bytes) -> str | None:
     """What the JSON parser would choke on without saying so clearly: text that is not
-    UTF-8 (or UTF-16/32), and NaN/Infinity, which Python's json accepts and JSON does not."""
+    UTF-8 (or UTF-16/32); nesting deep enough to exhaust the parser's recursion; a lone
+    UTF-16 surrogate escape (``\\ud800``), which decodes to a string no one can encode;
+    and NaN/Infinity, which Python's json accepts and JSON does not."""
     try:
-        body.decode(json.detect_encoding(body))
+        text = body.decode(json.detect_encoding(body))
     except (UnicodeDecodeError, LookupError):
         return "the body is not valid JSON: it is not UTF-8 text"
+    if (text.count("[") + text.count("{")) > MAX_JSON_DEPTH and json_depth(text) > MAX_JSON_DEPTH:
+        return f"the body nests arrays or objects more than {MAX_JSON_DEPTH} levels deep"
+    if _SURROGATE_ESCAPE.search(body) or _LONE_SURROGATE.search(text):
+        try:
+            parsed = json.loads(text)
+        except (ValueError, RecursionError):
+            parsed = None  # not JSON at all: the route says so
+        if _has_lone_surrogate(parsed):
+            return "the body holds a lone UTF-16 surrogate (such as \\ud800): send valid Unicode text"
     if b"NaN" not in body and b"Infinity" not in body:
         return None
 
@@ -170,44 +232,28 @@ def _json_problem(body: bytes) -> str | None:
 
     try:
         json.loads(body, parse_constant=refuse)
+    except RecursionError:
+        return f"the body nests arrays or objects more than {MAX_JSON_DEPTH} levels deep"
     except ValueError as err:
         if str(err) in ("NaN", "Infinity", "-Infinity"):
             return f"{err} is not valid JSON: send finite numbers"
     return None
 
 
-class TokenBucket:
-    """Per-key token buckets: ``rate`` tokens a second, at most ``burst`` stored."""
-
-    def __init__(self, rate_per_minute: float, burst: int, max_keys: int = 10_000):
-        self.rate = rate_per_minute / 60.0
-        self.burst = max(1, int(burst))
-        self.max_keys = max_keys
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def take(self, key: str, now: float | None = None) -> float:
-        """Take one token; return 0 when granted, else the seconds until one is available."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                wait = 0.0
-            else:
-                self._buckets[key] = (tokens, now)
-                wait = (1.0 - tokens) / self.rate if self.rate > 0 else 60.0
-            while len(self._buckets) > self.max_keys:  # forget the least recently seen clients
-                self._buckets.popitem(last=False)
-            return wait
-
-
 class RateLimitMiddleware:
-    def __init__(self, app, rate_per_minute: float, burst: int):
+    """429 with Retry-After once a client's bucket is empty; the bucket lives where ``bucket`` keeps it."""
+
+    def __init__(self, app, rate_per_minute: float, burst: int, bucket=None, trusted_proxies=()):
         self.app = app
         self.enabled = rate_per_minute > 0
-        self.bucket = TokenBucket(rate_per_minute, burst)
+        self.bucket = bucket if bucket is not None else MemoryBucket(rate_per_minute, burst)
+        self.trusted = parse_networks(trusted_proxies)
+        self._local = isinstance(self.bucket, MemoryBucket)
+
+    def key(self, scope) -> str:
+        client = scope.get("client")
+        forwarded = [v for k, v in scope.get("headers", ()) if k == b"x-forwarded-for"] if self.trusted else []
+        return client_key(client[0] if client else None, forwarded, self.trusted)
 
     async def __call__(self, scope, receive, send):
         if (
@@ -217,8 +263,11 @@ class RateLimitMiddleware:
             or scope.get("path") in EXEMPT_PATHS
         ):
             return await self.app(scope, receive, send)
-        client = scope.get("client")
-        wait = self.bucket.take(client[0] if client else "unknown")
+        key = self.key(scope)
+        if self._local:
+            wait = self.bucket.take(key)
+        else:
+            wait = await anyio.to_thread.run_sync(self.bucket.take, key)
         if wait > 0:
             retry = max(1, math.ceil(wait))
             return await send_json(

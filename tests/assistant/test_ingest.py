@@ -18,6 +18,7 @@ from assistant.ingest import (
     IngestError,
     import_pages,
     load_articles,
+    read_article,
     parse_page,
     render_article,
     slugify,
@@ -294,7 +295,20 @@ def test_load_articles_round_trip(tmp_path):
     assert len(dated) == 2 and all(a.date == "2026-05-07" for a in dated)
 
 
-def test_load_articles_rejects_a_file_without_front_matter(tmp_path):
+def test_load_articles_skips_bad_files_with_one_warning_each(tmp_path, caplog):
+    """No front matter, invalid UTF-8, over the size cap: each skipped with a warning naming the file and why."""
+    good = sorted(ARTICLES.glob("*.md"))[0]
+    (tmp_path / good.name).write_bytes(good.read_bytes())
     (tmp_path / "bad.md").write_text("just text\n", encoding="utf-8")
+    (tmp_path / "latin.md").write_bytes(b"---\nid: latin\ntitle: caf\xe9\n---\n\nbody\n")
+    (tmp_path / "huge.md").write_text("---\nid: huge\ntitle: Huge\n---\n\n" + "word " * 20_000, encoding="utf-8")
     with pytest.raises(IngestError, match="bad.md: no YAML front matter"):
-        load_articles(tmp_path)
+        read_article(tmp_path / "bad.md")
+    with caplog.at_level("WARNING"):
+        articles = load_articles(tmp_path, limit=50_000)
+    assert [a.path.name for a in articles] == [good.name]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 3
+    assert any("bad.md" in w and "no YAML front matter" in w for w in warnings)
+    assert any("latin.md" in w and "not UTF-8" in w for w in warnings)
+    assert any("huge.md" in w and "the limit is 50,000" in w for w in warnings)

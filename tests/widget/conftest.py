@@ -12,109 +12,26 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from assistant.testing.server import ROOT, Server, copy_index, start_server  # noqa: F401
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-READY_TIMEOUT_S = 600  # a stale index is rebuilt before serving
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+AppServer = Server
 
 
-def vixshield_command() -> list[str]:
-    """The installed ``vixshield`` script beside this interpreter, else ``python -m assistant.cli``."""
-    script = Path(sys.executable).with_name("vixshield")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
-
-
-@dataclass
-class AppServer:
-    base_url: str
-    db_path: Path
-    log_path: Path
-    proc: subprocess.Popen = field(repr=False)
-
-    def feedback(self) -> list[dict]:
-        """Every feedback row in the server's SQLite store (read directly, as an operator would)."""
-        from assistant.store import ConversationStore
-
-        with ConversationStore(self.db_path) as store:
-            return store.feedback()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
-
-def copy_index(dest: Path) -> Path:
-    """A private copy of the repo's built index (none yet: the server builds one there)."""
-    src = ROOT / "index" / "current"
-    if src.exists():
-        real = src.resolve()
-        shutil.copytree(real, dest / real.name)
-        os.symlink(real.name, dest / "current")
-    return dest
-
-
-def start_app(tmp: Path, extra_env: dict | None = None) -> AppServer:
-    port = free_port()
-    tmp.mkdir(parents=True, exist_ok=True)
-    log_path = tmp / "server.log"
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-        "VIXSHIELD_DB_PATH": str(tmp / "vixshield.db"),
-        "VIXSHIELD_RATE_LIMIT_PER_MINUTE": "1000000",
-        "VIXSHIELD_RATE_LIMIT_BURST": "1000000",
-        "VIXSHIELD_CORS_ORIGINS": json.dumps([base]),
-        **(extra_env or {}),
-    }
-    if not (extra_env or {}).get("VIXSHIELD_INDEX_DIR"):
-        env["VIXSHIELD_INDEX_DIR"] = str(copy_index(tmp / "index"))
-    cmd = [*vixshield_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = AppServer(base, tmp / "vixshield.db", log_path, proc)
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"vixshield serve exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-4000:]}")
-        try:
-            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"server not ready in {READY_TIMEOUT_S} s:\n{log_path.read_text(errors='replace')[-4000:]}")
-        time.sleep(0.25)
+def start_app(tmp: Path, extra_env: dict | None = None) -> Server:
+    """``vixshield serve`` through the shared launcher (a private index copy unless extra_env names one)."""
+    return start_server(tmp, env=extra_env, wait="/readyz")
 
 
 @pytest.fixture(scope="session")
