@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from assistant import compose, evidence
 from assistant.compose import DISCLAIMER, SCOPE_LINE, CitationList, renumber
 from assistant.errors import CalculatorError, InvalidInput, NotFound
+from assistant.message import strip_markup, the_question
 from assistant.numbers import drop_ungrounded, numbers_in, numbers_of, ungrounded
 from assistant.reply import Calculation, Related, Reply
 from assistant.settings import Settings, get_settings
@@ -76,11 +77,27 @@ class Assistant:
             raise NotFound(f"no conversation with id {conversation_id!r}")
         with self._lock(conversation_id):
             previous = self.store.last_state(conversation_id)
-            understanding = understand(text, previous, self.index.glossary)
-            draft = self.answer(text, understanding)
+            asked, understanding = self.understand(text, previous)
+            draft = self.answer(asked, understanding)
             reply = self.finish(conversation_id, text, draft)
             self.store.add_turn(conversation_id, text, reply, draft.state)
         return reply
+
+    def understand(self, text: str, previous) -> tuple[str, Understanding]:
+        """The question the message asks (markup removed; a long message's question) and what it means.
+
+        A calculation whose inputs are spread over a long message is read from the whole message.
+        """
+        plain = strip_markup(text)
+        if not plain:
+            raise InvalidInput("message has no text once its markup is removed: send a question of 1 to 4,000 characters")
+        asked = the_question(plain)
+        u = understand(asked, previous, self.index.glossary)
+        if asked != plain and u.intent is Intent.CALCULATION and u.calc is not None and u.calc.missing:
+            whole = understand(plain, previous, self.index.glossary)
+            if whole.intent is Intent.CALCULATION and whole.calc is not None and not whole.calc.missing:
+                return plain, whole
+        return asked, u
 
     def stream(self, message: str, conversation_id: str | None = None) -> Iterator[str | Reply]:
         """Yield the answer text in pieces, then the whole reply (already stored)."""
@@ -172,7 +189,7 @@ class Assistant:
         query = u.query or text
         hits = self.index.search(query, k=10)
         named = self.index.glossary.find_in(query)
-        if relevance(hits) < self.settings.decline_threshold and not named:
+        if relevance(hits) < self.settings.decline_threshold and not named and not evidence.in_domain(query):
             return self.decline()
         table = self.sentence_table()
         query_vector = self.index.encode_query(query)

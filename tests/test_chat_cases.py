@@ -30,7 +30,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "data" / "chat-cases.jsonl"
 SCOPE = ROOT / "tests" / "data" / "scope-questions.jsonl"
-CATEGORIES = {"def", "method", "calc", "followup", "decline", "advice", "bad", "greet"}
+CATEGORIES = {"def", "method", "calc", "followup", "decline", "advice", "bad", "greet",
+              "uncovered", "data", "fact", "comparison", "negative", "noise"}
 EXPECT_KEYS = {"status", "grounded", "sources_any", "facts_all", "facts_any", "numbers_all", "no_citations", "calculator"}
 
 

@@ -1,0 +1,42 @@
+"""What a message asks, before it is understood: markup removed, and in a long message the question.
+
+Pasted HTML from a web page or a forum ("<p><b>What is the ALVH?</b></p>") and long messages
+with background before the question ("I've traded for three years... What is the ALVH?") are
+common. Retrieval and understanding see only the question; the stored turn keeps the whole
+message, and every number in it still counts as the user's own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+LONG_MESSAGE_CHARS = 240  # below this, the whole message is the question
+
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>", re.S)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_LEANS_BACK = re.compile(r"^(?:it|this|that|these|those|they|so|and|but|then|if so)\b", re.I)
+
+
+def strip_markup(text: str) -> str:
+    """HTML tags and entities removed, whitespace collapsed: '<i>What is MEV?</i>' -> 'What is MEV?'."""
+    text = _TAG.sub(" ", text)
+    text = html.unescape(html.unescape(text)).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def the_question(text: str) -> str:
+    """The question a long message asks: its last sentence with a question mark (with the
+    sentence before it when the question leans on it: "...? Is that right?"); a short message,
+    or one with no question mark, is returned whole."""
+    if len(text) <= LONG_MESSAGE_CHARS:
+        return text
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    asking = [i for i, s in enumerate(sentences) if s.endswith("?")]
+    if not asking:
+        return text
+    last = asking[-1]
+    start = last
+    while start > 0 and (_LEANS_BACK.match(sentences[start]) or len(sentences[start].split()) < 4):
+        start -= 1
+    return " ".join(sentences[start : last + 1])
