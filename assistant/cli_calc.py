@@ -5,6 +5,10 @@ percent sign where the field is a volatility, rate or fraction (``--iv 15%``). L
 comma-separated (``--x 0.01,-0.02,,0.03``: an empty item is a missing value); a nested group
 of values (``--leg-prices``) takes its values in field order or as ``name=value`` pairs.
 ``--json`` prints exactly {"calculator", "inputs", "outputs"}; the default is a rounded table.
+Position calculators (iron-condor, vertical-spread) take the what-if inputs (``--at-days``,
+``--at-spot``, ``--iv-shift``, ``--at-iv``, ``--grid-spots``, ``--grid-days``): the table then
+starts with the what-if P/L in one sentence, and ``--table`` prints the P/L grid (index levels ×
+dates) as a rich table instead.
 
 Imports stay light: ``calculators`` (numpy, pydantic) loads only when a calc command runs,
 pandas only with --csv/--sample, matplotlib only with --plot; never torch or faiss.
@@ -21,6 +25,8 @@ import click
 
 from calculators.errors import CalculatorError
 
+WHAT_IF_CALCULATORS = ("iron-condor", "vertical-spread")
+DEFAULT_TABLE_GRID = {"grid_spots": 13, "grid_days": 6}  # --table without --grid-spots/--grid-days
 SERIES_FROM_DATA = {"hedge-ratio": ("x", "y"), "correlation": ("x", "y", "regime")}
 MISSING_WORDS = {"", "nan", "na", "n/a", "none", "null"}
 
@@ -108,20 +114,32 @@ def build_command(calculator) -> click.Command:
         params.append(click.Option(["--sample"], type=click.Choice(["spx-vix"]), help="Use a bundled data set (columns spx, vix)"))
     if calculator.name == "iron-condor":
         params.append(click.Option(["--plot"], type=click.Path(path_type=Path), help="Write a payoff diagram (PNG) to this file"))
+        params.append(click.Option(["--eval-days", "eval_days"], default=None, hidden=True, help="old name of --at-days"))
+    if calculator.name in WHAT_IF_CALCULATORS:
+        params.append(click.Option(["--table"], is_flag=True, help="Print the P/L grid (index levels x dates, dollars) as a table"))
 
-    def callback(as_json: bool, csv_path: Path | None = None, date_column: str | None = None, sample: str | None = None, plot: Path | None = None, **values):
+    def callback(as_json: bool, csv_path: Path | None = None, date_column: str | None = None, sample: str | None = None, plot: Path | None = None,
+                 table: bool = False, eval_days: str | None = None, **values):
         raw = {}
         for name, value in values.items():
             if value is not None:
                 kind, detail = kinds[name]
                 raw[name] = _convert(name, value, kind, detail, as_columns=bool(csv_path or sample) and name in from_data)
+        if eval_days is not None:
+            raw["eval_days"] = eval_days
         if csv_path or sample:
             raw = _with_data(calculator.name, raw, csv_path, date_column, sample)
+        if table and "grid_spots" not in raw and "grid_days" not in raw:
+            raw |= DEFAULT_TABLE_GRID
         result = calculator.run(raw)
         if as_json:
             click.echo(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False))
+        elif table:
+            click.echo(what_if_sentence(result) or "", nl=bool(what_if_sentence(result)))
+            click.echo(render_grid(result))
         else:
-            click.echo(render_table(result))
+            sentence = what_if_sentence(result)
+            click.echo((sentence + "\n\n" if sentence else "") + render_table(result))
         if plot is not None:
             plot_condor(result, plot)
             click.echo(f"wrote {plot}", err=as_json)
@@ -219,6 +237,55 @@ def render_table(result: dict) -> str:
     return "\n".join([result["calculator"], "-" * len(result["calculator"])] + [f"{key.ljust(width)}  {text}" for key, text in rows])
 
 
+def _dollars(value: float, cents: bool = True) -> str:
+    return f"{'-' if value < 0 else ''}${abs(value):,.{2 if cents else 0}f}"
+
+
+def _when(at_days: float, days_remaining: float) -> str:
+    if days_remaining <= 0:
+        return "at expiry"
+    return "today" if at_days == 0 else f"in {at_days:g} day{'s' if at_days != 1 else ''}"
+
+
+def what_if_sentence(result: dict) -> str | None:
+    """'P/L in 10 days at 5,800 (IV +5 points: 23 %): -$2,488.26 for the position (...)', or None."""
+    w = result["outputs"].get("what_if")
+    if not w:
+        return None
+    vols = sorted(set(round(v * 100, 2) for v in w["ivs"].values()))
+    iv = f"{vols[0]:g} %" if len(vols) == 1 else f"{vols[0]:g}-{vols[-1]:g} %"
+    shift = f"IV {w['iv_shift']:+g} points: {iv}" if w["iv_shift"] else f"IV {iv}"
+    per = f"{_dollars(w['pnl_per_contract'])} per contract, " if w["contracts"] > 1 else ""
+    return (f"P/L {_when(w['at_days'], w['days_remaining'])} ({w['days_remaining']:g} days left) at {w['spot']:,g} ({shift}, "
+            f"rate {w['rate'] * 100:g} %, dividend {w['dividend'] * 100:g} %): {_dollars(w['pnl'])} for the position "
+            f"({per}{w['pnl_points']:+.2f} points per contract)")
+
+
+def render_grid(result: dict) -> str:
+    """The P/L grid as a rich table: index levels down, days from now across, dollars in the cells."""
+    from rich.console import Console
+    from rich.table import Table
+
+    grid = result["outputs"].get("grid")
+    if not grid:
+        notes = result["outputs"].get("notes") or []
+        raise CalculatorError(notes[-1] if notes else "this calculator has no P/L grid")
+    inputs = result["inputs"]
+    table = Table()
+    table.add_column("index", justify="right", style="bold")
+    for day in grid["days"]:
+        label = "today" if day == 0 else ("expiry" if day >= inputs["days"] else f"day {day:g}")
+        table.add_column(label, justify="right")
+    for level, row in zip(grid["spots"], grid["pnl"]):
+        table.add_row(f"{level:,.0f}" if float(level).is_integer() else f"{level:,.1f}",
+                      *(f"[{'green' if v > 0 else 'red' if v < 0 else 'default'}]{_dollars(v, cents=False)}" for v in row))
+    console = Console(width=max(100, 14 * (len(grid["days"]) + 1)), force_terminal=False)
+    with console.capture() as capture:
+        console.print(table)
+    title = f"P/L in dollars, {inputs['contracts']} contract(s): index level down, days from now across"
+    return "\n".join([title] + [line.rstrip() for line in capture.get().rstrip("\n").splitlines()])
+
+
 def plot_condor(result: dict, path: Path) -> None:
     """Payoff diagram: P/L at expiry and at the evaluation date against the index, break-evens and spot marked."""
     import matplotlib
@@ -231,8 +298,15 @@ def plot_condor(result: dict, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(9, 5))
     ax.plot(curve["prices"], curve["pnl_expiry"], color="tab:blue", label="P/L at expiry")
     if curve["pnl_eval"] is not None:
-        when = "today" if not inputs["eval_days"] else f"in {inputs['eval_days']:g} days"
+        when = "today" if not inputs["at_days"] else f"in {inputs['at_days']:g} days"
+        if inputs["iv_shift"]:
+            when += f", IV {inputs['iv_shift']:+g} points"
+        elif inputs["at_iv"] is not None:
+            when += f", IV {inputs['at_iv'] * 100:g} %"
         ax.plot(curve["prices"], curve["pnl_eval"], color="tab:orange", linestyle="--", label=f"P/L {when}")
+    what_if = outputs.get("what_if")
+    if what_if:
+        ax.plot([what_if["spot"]], [what_if["pnl"]], "o", color="tab:purple", label=f"what-if at {what_if['spot']:g}: {_dollars(what_if['pnl'])}")
     ax.axhline(0, color="grey", linewidth=0.8)
     for level in (outputs["lower_breakeven"], outputs["upper_breakeven"]):
         ax.axvline(level, color="tab:green", linestyle=":", linewidth=1)

@@ -83,9 +83,68 @@ def test_invalid_input_exits_non_zero_with_the_sentence(args, sentence):
 
 def test_plot_writes_a_png(tmp_path):
     path = tmp_path / "payoff.png"
-    result = invoke("iron-condor", *POP_ARGS, "--eval-days", "20", "--plot", str(path))
+    result = invoke("iron-condor", *POP_ARGS, "--at-days", "20", "--iv-shift", "5", "--at-spot", "5800", "--plot", str(path))
     assert result.exit_code == 0, result.output
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+
+
+# --- what-if ---------------------------------------------------------------------------------------
+
+
+def test_what_if_options_give_the_registrys_what_if_and_a_sentence_first():
+    args = [*POP_ARGS, "--at-days", "10", "--at-spot", "5800", "--iv-shift", "5", "--contracts", "2", "--rate", "4%"]
+    result = invoke("iron-condor", *args)
+    assert result.exit_code == 0, result.output
+    raw = {"long_put": 5650, "short_put": 5700, "short_call": 6100, "long_call": 6150, "credit": 5.10, "spot": 5900, "iv": 0.18,
+           "days": 45, "at_days": 10, "at_spot": 5800, "iv_shift": 5, "contracts": 2, "rate": 0.04}
+    what_if = calculators.get("iron-condor").run(raw)["outputs"]["what_if"]
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("P/L in 10 days (35 days left) at 5,800 (IV +5 points: 23 %, rate 4 %, dividend 0 %): ")
+    dollars = f"{'-' if what_if['pnl'] < 0 else ''}${abs(what_if['pnl']):,.2f} for the position"
+    assert dollars in first and f"{what_if['pnl_points']:+.2f} points per contract" in first
+    assert json.loads(invoke("iron-condor", *args, "--json").stdout)["outputs"]["what_if"] == what_if
+
+
+def test_table_prints_the_grid_with_the_registrys_figures():
+    args = [*POP_ARGS, "--iv-shift", "-3", "--grid-spots", "5600,5900,6200", "--grid-days", "0,30,45", "--table"]
+    result = invoke("iron-condor", *args)
+    assert result.exit_code == 0, result.output
+    grid = json.loads(invoke("iron-condor", *args[:-1], "--json").stdout)["outputs"]["grid"]
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("P/L in dollars, 1 contract(s)")
+    header = next(line for line in lines if line.startswith("┃"))
+    assert [w for w in header.replace("┃", " ").split()] == ["index", "today", "day", "30", "expiry"]
+    row = next(line for line in lines if line.startswith("│ 5,900"))
+    cells = [c.strip() for c in row.strip("│").split("│")][1:]
+    assert cells == [f"{'-' if v < 0 else ''}${abs(v):,.0f}" for v in grid["pnl"][1]]
+
+
+def test_table_without_grid_options_uses_a_default_grid_and_spreads_have_it_too():
+    result = invoke("vertical-spread", "--kind", "put", "--short-strike", "5750", "--long-strike", "5700", "--credit", "1.8",
+                    "--spot", "5900", "--iv", "18%", "--days", "21", "--table")
+    assert result.exit_code == 0, result.output
+    assert sum(line.startswith("│") for line in result.stdout.splitlines()) == 13
+    assert "today" in result.stdout and "expiry" in result.stdout
+
+
+def test_eval_days_still_works_as_the_old_name_of_at_days():
+    old = json.loads(invoke("iron-condor", *POP_ARGS, "--eval-days", "20", "--json").stdout)
+    new = json.loads(invoke("iron-condor", *POP_ARGS, "--at-days", "20", "--json").stdout)
+    assert old == new
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        ([*POP_ARGS, "--at-days", "50"], "at_days (50) must not be after expiry (45 days)"),
+        ([*POP_ARGS, "--at-days", "-2"], "at_days must be at least 0"),
+        ([*POP_ARGS, "--iv-shift", "5%"], "iv_shift is in volatility points"),
+        ([*CONDOR_ARGS, "--table"], "the P/L grid needs a volatility (iv, ivs or at_iv) and days"),
+    ],
+)
+def test_bad_what_if_options_exit_2_with_the_sentence(args, sentence):
+    result = invoke("iron-condor", *args)
+    assert result.exit_code == 2 and sentence in result.stderr and "Traceback" not in result.output
 
 
 def _write_prices(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
