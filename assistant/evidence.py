@@ -31,9 +31,10 @@ from assistant.compose import _STOP, clean_sentence
 from assistant.glossary import words as glossary_words
 
 MIN_COVERAGE = 0.6  # with MIN_COSINE
-MIN_COSINE = 0.3
+MIN_COSINE = 0.25
 MIN_COVERAGE_ALONE = 0.3  # with MIN_COSINE_HIGH: a very close sentence may word the ask differently
-MIN_COSINE_HIGH = 0.55
+MIN_COSINE_HIGH = 0.5
+GLOSSARY_PENALTY = 0.05
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -229,7 +230,8 @@ class Scored:
 
 @dataclass
 class SentenceTable:
-    """Every article sentence with its vector and term sets, built once per loaded index."""
+    """Every sentence of the index (articles and glossary definitions) with its vector and
+    term sets, built once per loaded index."""
 
     sentences: list[Sentence] = field(default_factory=list)
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
@@ -243,8 +245,6 @@ class SentenceTable:
         table = cls()
         vectors = []
         for chunk in index.chunks:
-            if chunk.kind != "article":
-                continue
             texts, vecs = index.sentences(chunk.id)
             for position, (raw, vector) in enumerate(zip(texts, vecs)):
                 text = clean_sentence(raw)
@@ -290,7 +290,9 @@ class SentenceTable:
         return got / total if total else 1.0
 
     def score(self, question: str, query_vector: np.ndarray, glossary, focus: Focus | None = None, k: int = 12) -> list[Scored]:
-        """The ``k`` best sentences: cosine + 0.3 × coverage + 0.05 for the asked answer type."""
+        """The ``k`` best sentences: cosine + 0.3 × coverage + 0.05 for the asked answer type
+        − GLOSSARY_PENALTY for a glossary definition (articles first, but a fact only the
+        glossary states still answers)."""
         if not self.sentences:
             return []
         focus = focus or focus_of(question, glossary)
@@ -306,7 +308,8 @@ class SentenceTable:
                 continue
             cov = self.coverage(focus, s, glossary)
             typed = focus.kind is None or bool(focus.kind.carries.search(s.text))
-            out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + 0.3 * cov + (0.05 if typed and focus.kind else 0.0)))
+            bonus = (0.05 if typed and focus.kind else 0.0) - (GLOSSARY_PENALTY if s.chunk.kind == "glossary" else 0.0)
+            out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + 0.3 * cov + bonus))
         out.sort(key=lambda x: -x.score)
         return out[:k]
 
