@@ -57,6 +57,9 @@ class Assistant:
         self.index = index or SearchIndex(self.settings)
         self.store = store or create_store(self.settings)
         self._sentence_table = None
+        from assistant.answers import CuratedAnswers
+
+        self.answers = CuratedAnswers(self.settings)  # corpus/answers, loaded in warm_up
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -66,17 +69,21 @@ class Assistant:
         self.store.open()
         self.index.load()
         self.sentence_table()
+        self.answers.load()
 
     # --- the path ---------------------------------------------------------------
 
-    def run(self, message: str, conversation_id: str | None = None) -> Reply:
+    def run(self, message: str, conversation_id: str | None = None, context: dict | None = None) -> Reply:
+        """``context``: the state to start from when the conversation has none stored yet
+        (the earlier turns an OpenAI-style client sends along; see
+        ``assistant.api.routes.openai_compat.context_state``)."""
         text = clean_message(message)
         if conversation_id is None:
             conversation_id = self.store.new_conversation()
         elif not self.store.exists(conversation_id):
             raise NotFound(f"no conversation with id {conversation_id!r}")
         with self._lock(conversation_id):
-            previous = self.store.last_state(conversation_id)
+            previous = self.store.last_state(conversation_id) or context
             asked, understanding = self.understand(text, previous)
             draft = self.answer(asked, understanding)
             reply = self.finish(conversation_id, text, draft)
@@ -99,9 +106,9 @@ class Assistant:
                 return plain, whole
         return asked, u
 
-    def stream(self, message: str, conversation_id: str | None = None) -> Iterator[str | Reply]:
+    def stream(self, message: str, conversation_id: str | None = None, context: dict | None = None) -> Iterator[str | Reply]:
         """Yield the answer text in pieces, then the whole reply (already stored)."""
-        reply = self.run(message, conversation_id)
+        reply = self.run(message, conversation_id, context)
         for piece in re.findall(r"\S+\s*|\s+", reply.answer):
             yield piece
         yield reply
@@ -112,6 +119,8 @@ class Assistant:
             draft = Draft(f"Hello! {SCOPE_LINE} Ask me about a term, the methodology, or give me a position to compute.", grounded=False)
         elif u.intent is Intent.CALCULATION and u.calc is not None:
             draft = self.calculate(text, u)
+        elif (curated := self.curated(text, u)) is not None:
+            draft = curated
         elif u.intent is Intent.ADVICE:
             draft = self.advise(text, u)
         elif u.intent is Intent.DEFINITION:
@@ -147,6 +156,22 @@ class Assistant:
         body = compose.compose_calculation(calc, tuple(request.focus))
         answer = f"{body}\n\nFigures are per the stated contracts; {DISCLAIMER[1:-1].lower()}"
         return Draft(answer, calculations=[calc], state=pending)
+
+    def curated(self, text: str, u: Understanding) -> Draft | None:
+        """The editors' curated answer (corpus/answers) when its question is close to this one; cited as answer:<id>."""
+        from assistant.chunking import Chunk
+
+        found = self.answers.match(text, self.index.encode_query(text))
+        if found is None:
+            return None
+        item, _score = found
+        citations = CitationList()
+        number = citations.cite(Chunk(id=f"{item.source_id}#0", source_id=item.source_id, title=item.question,
+                                      url=None, position=0, text=item.answer, kind="answer"))
+        answer = f"{item.answer} [{number}]"
+        if u.intent is Intent.ADVICE:
+            answer = f"I can't tell you whether to place a trade: this is educational, not financial advice.\n\n{answer}"
+        return Draft(answer, citations=citations, state={"topic": u.topic or item.question})
 
     def define(self, text: str, u: Understanding) -> Draft | None:
         glossary = self.index.glossary
