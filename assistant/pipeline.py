@@ -21,6 +21,7 @@ from assistant.settings import Settings, get_settings
 from assistant.understand import Intent, Understanding, understand
 
 MAX_MESSAGE_CHARS = 4000
+MAX_NUMBER_DIGITS = 100  # no figure a question needs comes near; 309+ digits overflow a float
 
 
 @dataclass
@@ -45,6 +46,11 @@ def clean_message(message) -> str:
         raise InvalidInput("message is empty: send a question of 1 to 4,000 characters")
     if len(text) > MAX_MESSAGE_CHARS:
         raise InvalidInput(f"message is {len(text):,} characters long; the limit is {MAX_MESSAGE_CHARS:,}")
+    if re.search("[\ud800-\udfff]", text):
+        raise InvalidInput("message holds a lone UTF-16 surrogate (such as \\ud800): send valid Unicode text")
+    longest = max((len(run) for run in re.findall(r"\d+", text)), default=0)
+    if longest > MAX_NUMBER_DIGITS:
+        raise InvalidInput(f"message holds a number with {longest:,} digits; numbers may have at most {MAX_NUMBER_DIGITS}")
     return text
 
 

@@ -32,6 +32,9 @@ def fmt(x: float) -> str:
     """A number as a trader writes it in a sentence: 5700, 3.5, 0.15 (at most 6 decimals; 1e+20 for extremes)."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return repr(x)
+    if isinstance(x, int) and abs(x) >= 10**15:  # also ints too large for a float (309+ digits)
+        digits = len(str(abs(x))) if abs(x) < 10**4000 else None
+        return f"a number of {digits:,} digits" if digits and digits > 20 else f"{x:.6g}" if digits else "a number too large to show"
     if not math.isfinite(x) or abs(x) >= 1e15 or 0 < abs(x) < 1e-6:
         return f"{x:g}"
     text = f"{x:.6f}".rstrip("0").rstrip(".")

@@ -91,10 +91,15 @@ def _rebuild_in_background(index) -> None:
 
 
 def _warm_assistant(assistant) -> bool:
-    import calculators  # noqa: F401  (registers every calculator)
-
-    stale = _load_index_now(assistant.index)
-    assistant.store.open()
+    """Load the index as it is (stale or not), then the rest of ``Assistant.warm_up`` (store,
+    calculators, whatever else it warms) with the index's own load-or-build step skipped."""
+    index = assistant.index
+    stale = _load_index_now(index)
+    index.load = lambda: None  # already loaded; Assistant.warm_up must not rebuild a stale one first
+    try:
+        assistant.warm_up()
+    finally:
+        del index.load
     return stale
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import httpx
+
 import openai
 import pytest
 
@@ -79,6 +81,9 @@ def test_conversation_by_extra_body_and_by_replay(client):
         ],
     )
     assert replayed.model_extra["vixshield"]["conversation_id"] != cid
+    # the earlier user turns are context only: one pipeline run, one stored turn
+    stored = httpx.get(str(client.base_url).rstrip("/") + "/conversations/" + replayed.model_extra["vixshield"]["conversation_id"])
+    assert [t["message"] for t in stored.json()["turns"]] == [follow]
     for completion in (by_id, replayed):
         assert completion.model_extra["vixshield"]["calculations"]
         assert "5746" in completion.choices[0].message.content.replace(",", "")

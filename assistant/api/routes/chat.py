@@ -69,12 +69,12 @@ def sse(event: str, data) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
-async def open_stream(assistant, message: str, conversation_id: str | None) -> tuple[object, Iterator]:
+async def open_stream(assistant, message: str, conversation_id: str | None, context: dict | None = None) -> tuple[object, Iterator]:
     """Start Assistant.stream and take its first item, so that errors found up front
     (bad message, unknown conversation) are still plain 4xx JSON responses."""
     if conversation_id is not None and not await run_in_threadpool(assistant.store.exists, conversation_id):
         raise NotFound(f"no conversation with id {conversation_id!r}")
-    gen = assistant.stream(message, conversation_id)
+    gen = assistant.stream(message, conversation_id, context) if context else assistant.stream(message, conversation_id)
     first = await run_in_threadpool(next, gen, None)
     return first, gen
 

@@ -2,12 +2,15 @@
 
 - ``model``: any value is accepted; replies always say ``vixshield``.
 - The question is the last ``user`` message.
+- The pipeline runs ONCE per request, on the last ``user`` message, and stores
+  one turn; the request takes one rate-limit token.
 - Conversation continuity: send ``conversation_id`` (an extra body field; with the
   openai client, ``extra_body={"conversation_id": ...}``) to continue a stored
   conversation, exactly like ``/v1/chat``. Without it, the earlier ``user``
-  messages in ``messages`` (at most the last 20) are replayed into a new
-  conversation first, so follow-ups ("what if the credit were 5?") resolve just
-  as they would have live. Assistant and system messages are not read.
+  messages in ``messages`` (at most the last 20) are context only: they are read
+  (no retrieval, no answer, nothing stored) for the topic and calculator inputs
+  they set, so follow-ups ("what if the credit were 5?") resolve as they would
+  have live. Assistant and system messages are not read.
 - The reply's citations, calculations, grounded flag and conversation id ride in
   an extra top-level field ``vixshield`` (on the last chunk when streaming).
 - ``stream: true`` sends ``chat.completion.chunk`` events ending with ``data: [DONE]``;
@@ -124,20 +127,45 @@ class Plan:
         except ValueError as err:
             raise InvalidInput(f"the last user message: {err}") from None
         self.question = users[-1]
-        self.prior = [u for u in users[:-1] if u.strip() and len(u.strip()) <= 4000][-MAX_REPLAY:]
+        self.prior = [u for u in users[:-1] if _usable(u)][-MAX_REPLAY:]
         self.conversation_id = body.conversation_id or None
         self.prompt_words = sum(len(m.text().split()) for m in body.messages)
 
-    def prepare(self, assistant) -> str | None:
-        """Runs in a worker thread: check the conversation, or replay history into a new one."""
+    def prepare(self, assistant) -> tuple[str | None, dict | None]:
+        """Runs in a worker thread: check the conversation, or read the earlier messages as context.
+        Returns (conversation id or None, the state the earlier messages leave)."""
         if self.conversation_id is not None:
             if not assistant.store.exists(self.conversation_id):
                 raise NotFound(f"no conversation with id {self.conversation_id!r}")
-            return self.conversation_id
-        conv = None
-        for question in self.prior:
-            conv = assistant.run(question, conv).conversation_id
-        return conv
+            return self.conversation_id, None
+        return None, context_state(self.prior, assistant.index.glossary)
+
+
+def _usable(text: str) -> bool:
+    try:
+        check_message(text)
+    except ValueError:
+        return False  # an earlier message the pipeline would refuse is no context
+    return True
+
+
+def context_state(questions: list[str], glossary) -> dict | None:
+    """The conversation state earlier user messages leave, without answering them: the topic
+    and the calculator inputs each one sets or changes (what a live conversation would remember)."""
+    from assistant.store import ConversationState
+    from assistant.understand import Intent, understand
+
+    state: dict | None = None
+    for question in questions:
+        u = understand(question.strip(), state, glossary)
+        calc = None
+        focus: list[str] = []
+        if u.intent is Intent.CALCULATION and u.calc is not None:
+            calc = {"calculator": u.calc.calculator, "inputs": dict(u.calc.inputs)}
+            focus = list(u.calc.focus)
+        topic = u.topic or (state or {}).get("topic")
+        state = ConversationState.from_dict({"topic": topic, "calculation": calc, "focus": focus}).to_dict()
+    return state
 
 
 def extra(reply: Reply) -> dict:
@@ -173,11 +201,11 @@ def _usage(prompt_words: int, answer: str) -> dict:
 )
 async def chat_completions(body: CompletionRequest, assistant=Depends(deps.assistant)):
     plan = Plan(body)
-    conv = await run_in_threadpool(plan.prepare, assistant)
+    conv, context = await run_in_threadpool(plan.prepare, assistant)
     cid = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if not body.stream:
-        reply: Reply = await run_in_threadpool(assistant.run, plan.question, conv)
+        reply: Reply = await run_in_threadpool(assistant.run, plan.question, conv, context)
         return JSONResponse(
             {
                 "id": cid,
@@ -198,7 +226,7 @@ async def chat_completions(body: CompletionRequest, assistant=Depends(deps.assis
         )
 
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    first, gen = await open_stream(assistant, plan.question, conv)
+    first, gen = await open_stream(assistant, plan.question, conv, context)
 
     def chunk(delta: dict, finish: str | None = None, **more) -> bytes:
         payload = {
