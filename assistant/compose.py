@@ -162,7 +162,8 @@ def choose_evidence(found, table, limit: int = 3, margin: float = 0.15) -> list[
 
     Up to ``limit`` sentences within ``margin`` of the best score, no near duplicates, at most
     MAX_WORDS words. A sentence opening with a connective or pronoun ("Therefore", "These
-    signals") brings the sentence before it in its passage, or is skipped when it has none.
+    signals") brings the sentence before it in its passage, or is skipped when it has none; a
+    sentence that introduces a list ("...several mechanisms:") brings the items after it.
     Returned in reading order: passages in the order first picked, sentences in passage order.
     """
     chosen: list[Candidate] = []
@@ -177,6 +178,12 @@ def choose_evidence(found, table, limit: int = 3, margin: float = 0.15) -> list[
             if before is None or DANGLING.match(before.text):
                 continue
             group.insert(0, before)
+        if group[-1].text.endswith(":"):  # "...through several mechanisms:" needs what follows
+            following = [table.neighbour(group[-1], step) for step in (1, 2, 3)]
+            following = [s for s in following if s is not None]
+            if not following:
+                continue
+            group += following
         new = [s for s in group if all(s is not c.sentence for c in chosen)]
         if any(float(s.vector @ c.vector) > 0.9 for s in new for c in chosen if s is not c.sentence):
             continue

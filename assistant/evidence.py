@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.compose import _STOP, clean_sentence
+from assistant.compose import _BOILERPLATE, _STOP, clean_sentence
 from assistant.glossary import words as glossary_words
 
 MIN_COVERAGE = 0.6  # with MIN_COSINE
@@ -304,7 +304,7 @@ class SentenceTable:
         out = []
         for i in dict.fromkeys([*map(int, shortlist), *extra]):
             s = self.sentences[i]
-            if len(s.text.split()) < 5:
+            if len(s.text.split()) < 5 or _BOILERPLATE.match(s.text) or not s.text.endswith((".", "!", "?", ":", '"', "”")):
                 continue
             cov = self.coverage(focus, s, glossary)
             typed = focus.kind is None or bool(focus.kind.carries.search(s.text))
@@ -314,9 +314,12 @@ class SentenceTable:
         return out[:k]
 
     def previous(self, s: Sentence) -> Sentence | None:
-        rows = self.by_chunk.get(s.chunk.id, [])
-        for i in rows:
-            if self.sentences[i].position == s.position - 1:
+        return self.neighbour(s, -1)
+
+    def neighbour(self, s: Sentence, step: int) -> Sentence | None:
+        """The sentence ``step`` places away in the same passage, if any."""
+        for i in self.by_chunk.get(s.chunk.id, []):
+            if self.sentences[i].position == s.position + step:
                 return self.sentences[i]
         return None
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import html
 import re
 
-LONG_MESSAGE_CHARS = 240  # below this, the whole message is the question
-
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>", re.S)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _LEANS_BACK = re.compile(r"^(?:it|this|that|these|those|they|so|and|but|then|if so)\b", re.I)
@@ -26,11 +24,9 @@ def strip_markup(text: str) -> str:
 
 
 def the_question(text: str) -> str:
-    """The question a long message asks: its last sentence with a question mark (with the
-    sentence before it when the question leans on it: "...? Is that right?"); a short message,
-    or one with no question mark, is returned whole."""
-    if len(text) <= LONG_MESSAGE_CHARS:
-        return text
+    """The question a message of several sentences asks: its last sentence with a question mark
+    (with the sentence before it when the question leans on it: "...? Is that right?"). A message
+    with no question mark is returned whole."""
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     asking = [i for i, s in enumerate(sentences) if s.endswith("?")]
     if not asking:

@@ -97,16 +97,16 @@ class Assistant:
         return reply
 
     def understand(self, text: str, previous) -> tuple[str, Understanding]:
-        """The question the message asks (markup removed; a long message's question) and what it means.
-
-        A calculation whose inputs are spread over a long message is read from the whole message.
+        """The question the message asks (markup removed; the question of a message with background
+        before it) and what it means. A complete calculation spread over several sentences
+        ("SPX is at 5900... what is the probability of profit?") is read from the whole message.
         """
         plain = strip_markup(text)
         if not plain:
             raise InvalidInput("message has no text once its markup is removed: send a question of 1 to 4,000 characters")
         asked = the_question(plain)
         u = understand(asked, previous, self.index.glossary)
-        if asked != plain and u.intent is Intent.CALCULATION and u.calc is not None and u.calc.missing:
+        if asked != plain and not (u.intent is Intent.CALCULATION and u.calc is not None and not u.calc.missing):
             whole = understand(plain, previous, self.index.glossary)
             if whole.intent is Intent.CALCULATION and whole.calc is not None and not whole.calc.missing:
                 return plain, whole
