@@ -355,7 +355,9 @@
     return { prices: xs, expiry: pnl, eval: null, unit: "points", multiplier: multiplier };
   }
 
-  function payoffChart(calc) {
+  /** The payoff figure; opts.evalLabel names the dashed "at date" curve (default "today"). */
+  function payoffChart(calc, opts) {
+    opts = opts || {};
     var series = payoffSeries(calc);
     if (!series) return null;
     var inputs = calc.inputs || {};
@@ -411,7 +413,7 @@
       svg("polygon", { points: area, class: "vs-area-loss", "clip-path": "url(#" + dn + ")" }),
       svg("line", { x1: L, x2: W - R, y1: zero, y2: zero, class: "vs-zero" }),
     ];
-    if (ye) g.push(svg("polyline", { points: pts(ye), class: "vs-line-eval" }));
+    if (ye) g.push(svg("path", { d: "M" + pts(ye).split(" ").join(" L"), class: "vs-line-eval", "data-series": "pnl-at" }));
     g.push(svg("polyline", { points: pts(ys), class: "vs-line", "data-series": "pnl-expiry" }));
 
     // Markers: break-evens (dashed) and spot (solid).
@@ -440,7 +442,7 @@
     var chart = svg("svg", { viewBox: "0 0 " + W + " " + H, class: "vs-payoff", role: "img", "aria-label": label, preserveAspectRatio: "xMidYMid meet" }, g);
     var legend = el("div", { class: "vs-legend", "aria-hidden": "true" }, [
       el("span", { class: "vs-key vs-key-line" }), "P/L at expiry ($" + (contracts > 1 ? ", " + contracts + " contracts" : "") + ")",
-      ye ? el("span", { class: "vs-key vs-key-eval" }) : null, ye ? "today" : null,
+      ye ? el("span", { class: "vs-key vs-key-eval" }) : null, ye ? (opts.evalLabel || "today") : null,
       be.length ? el("span", { class: "vs-key vs-key-be" }) : null, be.length ? "break-even" : null,
       spot !== null ? el("span", { class: "vs-key vs-key-spot" }) : null, spot !== null ? "spot" : null,
     ]);
@@ -523,9 +525,149 @@
     ]);
     if (/iron[-_ ]?condor/i.test(String(calc.calculator || ""))) {
       var chart = payoffChart(calc);
-      if (chart) card.appendChild(chart);
+      if (chart) {
+        card.appendChild(chart);
+        var controls = whatIfControls(calc, card, chart);
+        if (controls) card.appendChild(controls);
+      }
     }
     return card;
+  }
+
+  // ------------------------------------------------------------------ what-if sliders and P/L grid
+
+  var WHATIF_DEBOUNCE_MS = 180;
+
+  function whenText(atDays, days) {
+    if (atDays >= days) return "at expiry";
+    if (atDays <= 0) return "today";
+    return "in " + fmtNum(atDays, 1) + (atDays === 1 ? " day" : " days");
+  }
+  function shiftText(shift) {
+    return shift === 0 ? "no IV change" : "IV " + (shift > 0 ? "+" : "\u2212") + fmtNum(Math.abs(shift), 1) + " pts";
+  }
+
+  /**
+   * Below an iron condor's payoff chart: a date slider (today -> expiry) and a volatility-shift
+   * slider. Moving either asks POST /v1/calculators/iron-condor (debounced; never the chat) for
+   * the P/L at that date and volatility, and redraws the dashed curve. A toggle shows the P/L grid
+   * (index levels x dates) as a table. Needs days and a volatility in the calculation's inputs.
+   */
+  function whatIfControls(calc, card, chart) {
+    var inputs = calc.inputs || {};
+    var days = pick(inputs, ["days"]);
+    var ivs = inputs.ivs && typeof inputs.ivs === "object" ? Object.keys(inputs.ivs).map(function (k) { return inputs.ivs[k]; }).filter(isNum) : [];
+    var iv = pick(inputs, ["iv"]);
+    var vols = iv !== null ? [iv] : ivs;
+    if (days === null || days <= 0 || !vols.length || String(calc.calculator) !== "iron-condor") return null;
+    var lowest = Math.min.apply(null, vols);
+    var base = {};
+    Object.keys(inputs).forEach(function (k) {
+      if (inputs[k] !== null && inputs[k] !== undefined && !/^(at_days|iv_shift|at_iv|at_spot|grid_spots|grid_days|eval_days)$/.test(k)) base[k] = inputs[k];
+    });
+    var state = { atDays: isNum(inputs.at_days) ? Math.min(inputs.at_days, days) : 0, shift: isNum(inputs.iv_shift) ? inputs.iv_shift : 0,
+      grid: false, seq: 0, timer: null, ctrl: null, figure: chart };
+    var volMin = -Math.max(0, Math.min(20, Math.floor(lowest * 100 - 1))), volMax = 30;
+    var idDate = nextId("date"), idVol = nextId("vol"), idGrid = nextId("grid");
+
+    function ivText(shift) {
+      var lo = lowest * 100 + shift, hi = Math.max.apply(null, vols) * 100 + shift;
+      return "IV " + fmtNum(lo, 1) + (hi - lo > 0.05 ? "\u2013" + fmtNum(hi, 1) : "") + "%";
+    }
+    function dateValueText(v) { return (v <= 0 ? "Today" : v >= days ? "At expiry" : "In " + fmtNum(v, 1) + " days") + ", " + fmtNum(Math.max(days - v, 0), 1) + " days to expiry"; }
+    function volValueText(v) { return (v === 0 ? "No change" : (v > 0 ? "+" : "\u2212") + fmtNum(Math.abs(v), 1) + " volatility points") + " (" + ivText(v) + ")"; }
+
+    var date = el("input", { type: "range", id: idDate, class: "vs-slider", min: 0, max: days, step: days >= 2 ? 1 : days / 10, value: state.atDays,
+      "data-whatif": "days", "aria-valuetext": dateValueText(state.atDays) });
+    var vol = el("input", { type: "range", id: idVol, class: "vs-slider", min: volMin, max: volMax, step: 1, value: state.shift,
+      "data-whatif": "iv-shift", "aria-valuetext": volValueText(state.shift) });
+    var dateOut = el("output", { for: idDate, class: "vs-slider-value", text: dateValueText(state.atDays) });
+    var volOut = el("output", { for: idVol, class: "vs-slider-value", text: volValueText(state.shift) });
+    var summary = el("div", { class: "vs-whatif-summary", role: "status", "aria-live": "polite" });
+    var gridBox = el("div", { class: "vs-whatif-grid", id: idGrid, hidden: true });
+    var toggle = el("button", { type: "button", class: "vs-whatif-toggle", "aria-expanded": "false", "aria-controls": idGrid,
+      text: "Show P/L table" });
+
+    function describe(out) {
+      var w = out && out.what_if;
+      if (!w || !isNum(w.pnl)) { summary.textContent = ""; return; }
+      clear(summary);
+      append(summary, ["P/L " + whenText(w.at_days, days) + " at " + fmtNum(w.spot, 2) + ", " + ivText(w.iv_shift) +
+        (w.iv_shift ? " (" + (w.iv_shift > 0 ? "+" : "\u2212") + fmtNum(Math.abs(w.iv_shift), 1) + " pts)" : "") + ": ",
+        el("span", { class: "vs-nowrap", text: fmtMoney(w.pnl) }), (w.contracts > 1 ? " for " + w.contracts + " contracts" : "") + "."]);
+    }
+    function gridTable(grid) {
+      clear(gridBox);
+      if (!grid || !Array.isArray(grid.spots) || !Array.isArray(grid.days) || !Array.isArray(grid.pnl)) return;
+      var head = el("tr", null, [el("th", { scope: "col", text: "Index" })].concat(grid.days.map(function (d) {
+        return el("th", { scope: "col", text: d <= 0 ? "Today" : d >= days ? "Expiry" : "Day " + fmtNum(d, 1) });
+      })));
+      var rows = grid.spots.map(function (level, i) {
+        var row = Array.isArray(grid.pnl[i]) ? grid.pnl[i] : [];
+        return el("tr", null, [el("th", { scope: "row", text: fmtNum(level, 0) })].concat(row.map(function (v) {
+          return el("td", { class: isNum(v) && v > 0 ? "vs-pos" : isNum(v) && v < 0 ? "vs-neg" : null, text: isNum(v) ? fmtMoney(Math.round(v)) : "\u2014" });
+        })));
+      });
+      gridBox.appendChild(el("div", { class: "vs-tablewrap" }, el("table", { class: "vs-grid-table" }, [
+        el("caption", { text: "P/L ($) by index level and day, " + shiftText(state.shift) }),
+        el("thead", null, head), el("tbody", null, rows),
+      ])));
+    }
+    function request() {
+      var body = Object.assign({}, base, { at_days: state.atDays, iv_shift: state.shift });
+      if (state.grid) { body.grid_spots = 9; body.grid_days = 5; }
+      if (state.ctrl && state.ctrl.abort) state.ctrl.abort();
+      state.ctrl = typeof AbortController === "function" ? new AbortController() : null;
+      var seq = ++state.seq;
+      card.setAttribute("aria-busy", "true");
+      fetch(config.api + "/v1/calculators/iron-condor", {
+        method: "POST", headers: { "Content-Type": "application/json" }, credentials: "omit",
+        body: JSON.stringify(body), signal: state.ctrl ? state.ctrl.signal : undefined,
+      }).then(function (res) {
+        return res.json().then(function (data) { if (!res.ok) throw new Error(data && typeof data.detail === "string" ? data.detail : "HTTP " + res.status); return data; });
+      }).then(function (data) {
+        if (seq !== state.seq || !data || !data.outputs) return;
+        var label = whenText(state.atDays, days) + (state.shift ? ", " + shiftText(state.shift) : "");
+        var figure = payoffChart({ calculator: calc.calculator, inputs: data.inputs, outputs: data.outputs }, { evalLabel: label });
+        if (figure && state.figure && state.figure.parentNode === card) { card.replaceChild(figure, state.figure); state.figure = figure; }
+        describe(data.outputs);
+        if (state.grid) gridTable(data.outputs.grid);
+        card.removeAttribute("aria-busy");
+      }).catch(function (err) {
+        if (err && err.name === "AbortError") return;
+        if (seq !== state.seq) return;
+        card.removeAttribute("aria-busy");
+        summary.textContent = "Could not update the chart: " + (err && err.message ? err.message : "the server did not answer") + ".";
+      });
+    }
+    function schedule() {
+      clearTimeout(state.timer);
+      state.timer = setTimeout(request, WHATIF_DEBOUNCE_MS);
+    }
+    date.addEventListener("input", function () {
+      state.atDays = Math.min(Math.max(parseFloat(date.value) || 0, 0), days);
+      var t = dateValueText(state.atDays);
+      date.setAttribute("aria-valuetext", t); dateOut.textContent = t;
+      schedule();
+    });
+    vol.addEventListener("input", function () {
+      state.shift = parseFloat(vol.value) || 0;
+      var t = volValueText(state.shift);
+      vol.setAttribute("aria-valuetext", t); volOut.textContent = t;
+      schedule();
+    });
+    toggle.addEventListener("click", function () {
+      state.grid = !state.grid;
+      toggle.setAttribute("aria-expanded", state.grid ? "true" : "false");
+      toggle.textContent = state.grid ? "Hide P/L table" : "Show P/L table";
+      gridBox.hidden = !state.grid;
+      if (state.grid) { clear(gridBox); gridBox.appendChild(el("div", { class: "vs-calc-notes", text: "Loading the P/L table\u2026" })); request(); }
+    });
+    return el("div", { class: "vs-whatif", role: "group", "aria-label": "What-if: P/L by date and volatility" }, [
+      el("div", { class: "vs-whatif-row" }, [el("label", { for: idDate, text: "Date" }), date, dateOut]),
+      el("div", { class: "vs-whatif-row" }, [el("label", { for: idVol, text: "IV shift" }), vol, volOut]),
+      summary, toggle, gridBox,
+    ]);
   }
 
   // ------------------------------------------------------------------ SSE over fetch
@@ -687,7 +829,7 @@
     ".vs-area-loss{fill:color-mix(in srgb,var(--vs-loss) 16%,transparent);}",
     ".vs-zero{stroke:#aab2c2;stroke-width:1;}",
     ".vs-line{fill:none;stroke:var(--vs-accent);stroke-width:2.2;stroke-linejoin:round;}",
-    ".vs-line-eval{fill:none;stroke:#8a93a6;stroke-width:1.4;stroke-dasharray:4 3;}",
+    ".vs-line-eval{fill:none;stroke:#6b5bd0;stroke-width:1.6;stroke-dasharray:4 3;}",
     ".vs-be{stroke:#e08a00;stroke-width:1.2;stroke-dasharray:3 3;}",
     ".vs-spot{stroke:var(--vs-ink);stroke-width:1.2;}",
     ".vs-axis{font-size:9.5px;fill:var(--vs-muted);font-family:inherit;}",
@@ -695,7 +837,23 @@
     ".vs-legend{display:flex;flex-wrap:wrap;align-items:center;gap:4px 6px;font-size:11px;color:var(--vs-muted);margin-top:2px;}",
     ".vs-key{display:inline-block;width:14px;height:0;border-top:2px solid var(--vs-accent);margin-left:6px;}",
     ".vs-key:first-child{margin-left:0;}",
-    ".vs-key-eval{border-top:2px dashed #8a93a6;}.vs-key-be{border-top:2px dashed #e08a00;}.vs-key-spot{border-top:2px solid var(--vs-ink);}",
+    ".vs-key-eval{border-top:2px dashed #6b5bd0;}.vs-key-be{border-top:2px dashed #e08a00;}.vs-key-spot{border-top:2px solid var(--vs-ink);}",
+    // what-if sliders and P/L grid (below the payoff chart)
+    ".vs-whatif{margin-top:8px;border-top:1px solid var(--vs-line);padding-top:6px;font-size:12px;}",
+    ".vs-whatif-row{display:grid;grid-template-columns:52px 1fr;align-items:center;gap:0 8px;margin:2px 0;}",
+    ".vs-whatif-row label{color:var(--vs-muted);font-weight:500;}",
+    ".vs-slider{width:100%;margin:4px 0;accent-color:var(--vs-accent);}",
+    ".vs-slider:focus-visible{outline:2px solid var(--vs-accent);outline-offset:2px;}",
+    ".vs-slider-value{grid-column:2;font-size:11px;color:var(--vs-muted);font-variant-numeric:tabular-nums;}",
+    ".vs-whatif-summary{margin:4px 0;font-weight:600;font-variant-numeric:tabular-nums;}.vs-nowrap{white-space:nowrap;}",
+    ".vs-whatif-toggle{font:inherit;font-size:12px;color:var(--vs-accent);background:none;border:1px solid var(--vs-line);border-radius:8px;padding:3px 8px;cursor:pointer;}",
+    ".vs-whatif-toggle:focus-visible{outline:2px solid var(--vs-accent);outline-offset:2px;}",
+    ".vs-whatif-grid{margin-top:6px;}",
+    ".vs-grid-table caption{text-align:left;font-size:11px;color:var(--vs-muted);padding-bottom:2px;}",
+    ".vs-grid-table th,.vs-grid-table td{padding:2px 4px;text-align:right;white-space:nowrap;border-top:1px solid var(--vs-line);font-size:11.5px;}",
+    ".vs-grid-table thead th{color:var(--vs-muted);font-weight:500;border-top:0;}",
+    ".vs-grid-table tbody th{font-weight:600;}",
+    ".vs-pos{color:color-mix(in srgb,var(--vs-profit) 70%,#000);}.vs-neg{color:color-mix(in srgb,var(--vs-loss) 80%,#000);}",
     // actions
     ".vs-actions{display:flex;align-items:center;gap:4px;margin-top:4px;min-height:28px;}",
     ".vs-vote{width:28px;height:28px;border-radius:8px;border:1px solid transparent;background:transparent;color:var(--vs-muted);display:flex;align-items:center;justify-content:center;}",
