@@ -238,6 +238,12 @@ from assistant.cli_calc import calc  # noqa: E402  (light: imports no model)
 
 app.add_command(calc)
 
+# The editors' loop: `report gaps` and `answers add|list|remove` (assistant/cli_editors.py).
+from assistant.cli_editors import answers, report  # noqa: E402
+
+app.add_command(report)
+app.add_command(answers)
+
 
 if __name__ == "__main__":
     app()

@@ -38,7 +38,14 @@ async def reindex(request: Request, assistant=Depends(deps.assistant)) -> dict:
     started = time.perf_counter()
     async with request.app.state.reindex_lock:  # one rebuild at a time; searches go on meanwhile
         result = await run_in_threadpool(assistant.index.reload)
+        await run_in_threadpool(assistant.answers.load)  # corpus/answers too
     out = {"status": "reindexed", "seconds": round(time.perf_counter() - started, 3)}
     if isinstance(result, dict):
         out["manifest"] = result
     return out
+
+
+# The editors' endpoints (content-gap report, curated answers) share this key check.
+from assistant.api.routes import editors  # noqa: E402
+
+router.include_router(editors.router)
