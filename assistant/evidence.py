@@ -49,7 +49,10 @@ def stem(word: str) -> str:
     return word[:6]
 
 
-_MORE_STOP = {"during", "comes", "come", "get", "got", "really", "also", "just", "still", "ever", "even", "any", "some", "all", "s"}
+_MORE_STOP = set(
+    "during comes come get got gets really also just still ever even any some all s have has had having against around "
+    "together within without onto upon over under across toward towards via per".split()
+)
 
 
 def content_words(text: str) -> set[str]:
@@ -71,7 +74,7 @@ GENERIC = {
         "right proper correct standard specific exact precise details detail example examples instance "
         "should would could might must shall may vs versus different difference compare comparison between both "
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
-        "involves contain contains made use uses used using technical main key primary important common"
+        "involves contain contains made use uses used using technical main key primary important common happen happens"
     ).split()
 }
 
@@ -102,11 +105,18 @@ SYNONYMS = {
         "protect": "protection mitigate offset",
         "tenor": "expiration expirations maturity maturities",
         "maturity": "expiration expirations",
+        "trigger": "activate activates activation",
+        "build": "design designed",
+        "built": "design designed",
+        "remove": "eliminate eliminates",
+        "measure": "evaluate quantify",
+        "activate": "trigger triggers",
+        "test": "backtest backtests simulation simulations",
         "expiration": "maturity maturities",
     }.items()
 }
 
-_NUMBER_WORDS = r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double|triple)\b"
+_NUMBER_WORDS = r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double|triple)\b"
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,8 @@ ANSWER_TYPES = [
         "figure",
         re.compile(
             r"\bhow (?:many|much|long|often|far|big|large|wide|soon)\b|\bwhat (?:percent(?:age)?|size|level|ratio|threshold|"
-            r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|\bwhich (?:delta|dte|level|strike)s?\b|"
+            r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|"
+            r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike)s?\b|\bby what\b|"
             r"\bwhat \w+ (?:delta|dte|percentage)\b"
         ),
         re.compile(rf"\d|{_NUMBER_WORDS}|\bpercent\b", re.I),
@@ -145,12 +156,33 @@ ANSWER_TYPES = [
         re.compile(r"^why\b|\bwhat(?:'s| is) the (?:reason|point|purpose)\b"),
         re.compile(
             r"\bbecause\b|\bsince\b|\bso that\b|\btherefore\b|\bdue to\b|\bas a result\b|\bmeaning\b|\bwhich means\b|"
-            r"\bcreat\w*|\blead\w*\b|\bcaus\w*|\bto (?:mitigate|capture|reduce|protect|avoid|achieve|create)\b|\bgoal\b|\bensur",
+            r"\bcreat\w*|\blead\w*\b|\bcaus\w*|\bgoal\b|\bensur|\bas (?:it|they)\b|"
+            r"\bto (?:mitigate|capture|reduce|protect|avoid|achieve|create|mirror|match|offset|limit|balance|prevent)\b",
             re.I,
         ),
         "a reason for it",
     ),
 ]
+
+
+# A figure asked in a unit must come in that unit: "how many days" is not answered by "0.35".
+FIGURE_UNITS = [
+    (re.compile(r"%|\bpercent"), re.compile(r"\d\s*%|\bpercent", re.I)),
+    (re.compile(r"\bdays?\b|\bdte\b"), re.compile(r"\d+\s*-?\s*(?:and\s+\d+\s*-?\s*)?(?:calendar |trading )?days?\b|\d+-,", re.I)),
+    (re.compile(r"\bdelta\b"), re.compile(r"\bdelta\b[^.]{0,30}(?:\d|zero)|(?:\d|zero)[^.]{0,20}\bdelta\b", re.I)),
+]
+
+
+def carries(kind: AnswerType | None, question: str, sentence: str) -> bool:
+    """True when ``sentence`` holds the kind of answer the question asks for."""
+    if kind is None:
+        return True
+    if not kind.carries.search(sentence):
+        return False
+    if kind.name == "figure":
+        low = question.lower()
+        return all(says.search(sentence) for asks, says in FIGURE_UNITS if asks.search(low))
+    return True
 
 
 def answer_type(question: str) -> AnswerType | None:
@@ -307,7 +339,7 @@ class SentenceTable:
             if len(s.text.split()) < 5 or _BOILERPLATE.match(s.text) or not s.text.endswith((".", "!", "?", ":", '"', "”")):
                 continue
             cov = self.coverage(focus, s, glossary)
-            typed = focus.kind is None or bool(focus.kind.carries.search(s.text))
+            typed = carries(focus.kind, question, s.text)
             bonus = (0.05 if typed and focus.kind else 0.0) - (GLOSSARY_PENALTY if s.chunk.kind == "glossary" else 0.0)
             out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + 0.3 * cov + bonus))
         out.sort(key=lambda x: -x.score)

@@ -295,6 +295,7 @@ class Assistant:
         answer, _removed = drop_ungrounded(draft.answer, pool)
         if not answer:
             answer = "I can't give a figure for that from what I have. Rephrase the question or check the inputs."
+            draft.grounded, draft.citations = False, CitationList()
         answer, citations = renumber(answer, draft.citations.items)
         return Reply(
             conversation_id=conversation_id,
