@@ -6,7 +6,9 @@
 
 Writes docs/screenshots/widget-desktop.png (1280x800, a calculator answer),
 widget-citation.png (1280x800, a cited answer with its passage shown) and
-widget-mobile.png (375 px wide). Needs Debian's Chromium at /usr/bin/chromium and the playwright
+widget-mobile.png (375 px wide) and widget-whatif.png (1280x1000, the what-if sliders moved to
+10 days from now and +5 volatility points, the P/L table open; ``--only whatif`` writes just
+that one). Needs Debian's Chromium at /usr/bin/chromium and the playwright
 Python package (test extras); the server it starts uses a temporary database.
 """
 
@@ -84,9 +86,42 @@ def shoot(browser, base: str, name: str, viewport: dict) -> Path:
     return path
 
 
+def shoot_whatif(browser, base: str) -> Path:
+    """The condor answer with its date slider at 10 days, the IV shift at +5 points and the P/L table open."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=1, reduced_motion="reduce")
+    page = ctx.new_page()
+    page.goto(base + "/")
+    page.locator(".vs-launcher").click()
+    ask(page, QUESTIONS[1])
+    card = page.locator(".vs-calc[data-calculator='iron-condor']")
+    for selector, key, presses in (("input[data-whatif='days']", "ArrowRight", 10), ("input[data-whatif='iv-shift']", "ArrowUp", 5)):
+        card.locator(selector).focus()
+        for _ in range(presses):
+            card.locator(selector).press(key)
+    page.wait_for_timeout(1000)  # the sliders' debounced request
+    card.locator(".vs-whatif-toggle").click()
+    card.locator(".vs-grid-table").wait_for()
+    page.wait_for_timeout(400)
+    page.evaluate(
+        """() => {
+          const root = document.querySelector('#vixshield-widget').shadowRoot;
+          const log = root.querySelector('.vs-log');
+          const chart = root.querySelector('.vs-chart');
+          log.scrollTop += chart.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+          root.activeElement && root.activeElement.blur();
+        }"""
+    )
+    page.wait_for_timeout(300)
+    path = OUT / "widget-whatif.png"
+    page.screenshot(path=str(path))
+    ctx.close()
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base-url", help="a running server (default: start one on a free port)")
+    parser.add_argument("--only", choices=["desktop", "mobile", "whatif"], help="write one screenshot (desktop also writes the citation one)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -100,7 +135,10 @@ def main() -> None:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 for name, viewport in (("desktop", {"width": 1280, "height": 800}), ("mobile", {"width": 375, "height": 760})):
-                    print(shoot(browser, base.rstrip("/"), name, viewport))
+                    if args.only in (None, name):
+                        print(shoot(browser, base.rstrip("/"), name, viewport))
+                if args.only in (None, "whatif"):
+                    print(shoot_whatif(browser, base.rstrip("/")))
                 browser.close()
         finally:
             if proc is not None:

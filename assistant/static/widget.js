@@ -51,6 +51,7 @@
     target: data.target || "",
     open: data.open === "true",
     disclaimer: data.disclaimer || "Educational, not financial advice.",
+    supportUrl: data.supportUrl || "", // "Ask our team" link on a "not covered" reply (http(s) only)
   };
   var MAX_MESSAGE = 4000;
   var MAX_STORED = 60;
@@ -567,6 +568,9 @@
     });
     var state = { atDays: isNum(inputs.at_days) ? Math.min(inputs.at_days, days) : 0, shift: isNum(inputs.iv_shift) ? inputs.iv_shift : 0,
       grid: false, seq: 0, timer: null, ctrl: null, figure: chart };
+    // The P/L table's columns: today, a third and two thirds of the way, expiry (whole days when there are enough).
+    var gridDays = [0, days / 3, 2 * days / 3, days].map(function (d) { return days >= 6 ? Math.round(d) : d; })
+      .filter(function (d, i, a) { return a.indexOf(d) === i; });
     var volMin = -Math.max(0, Math.min(20, Math.floor(lowest * 100 - 1))), volMax = 30;
     var idDate = nextId("date"), idVol = nextId("vol"), idGrid = nextId("grid");
 
@@ -615,7 +619,7 @@
     }
     function request() {
       var body = Object.assign({}, base, { at_days: state.atDays, iv_shift: state.shift });
-      if (state.grid) { body.grid_spots = 9; body.grid_days = 5; }
+      if (state.grid) { body.grid_spots = 9; body.grid_days = gridDays; }
       if (state.ctrl && state.ctrl.abort) state.ctrl.abort();
       state.ctrl = typeof AbortController === "function" ? new AbortController() : null;
       var seq = ++state.seq;
@@ -802,6 +806,10 @@
     ".vs-sources li{display:flex;gap:6px;align-items:baseline;min-width:0;}",
     ".vs-sources a,.vs-sources span.vs-src{color:var(--vs-ink);overflow:hidden;text-overflow:ellipsis;white-space:nowrap;}",
     ".vs-sources a:hover{color:var(--vs-accent);}",
+    ".vs-notcovered-title{font-weight:650;margin:0 0 4px;}",
+    ".vs-related{margin:6px 0 0;padding-left:18px;font-size:13px;}",
+    ".vs-related a{color:var(--vs-accent);}",
+    ".vs-support{display:inline-block;margin-top:8px;font-size:13px;font-weight:600;color:var(--vs-accent);}",
     ".vs-src-n{flex:none;color:var(--vs-accent);font-weight:650;}",
     ".vs-src-kind{flex:none;font-size:10.5px;color:var(--vs-muted);border:1px solid var(--vs-line);border-radius:6px;padding:0 5px;}",
     ".vs-tip{position:absolute;z-index:5;max-width:min(320px,calc(100% - 24px));padding:10px 12px;border-radius:10px;background:#14213d;color:#f5f7fb;",
@@ -850,7 +858,7 @@
     ".vs-whatif-toggle:focus-visible{outline:2px solid var(--vs-accent);outline-offset:2px;}",
     ".vs-whatif-grid{margin-top:6px;}",
     ".vs-grid-table caption{text-align:left;font-size:11px;color:var(--vs-muted);padding-bottom:2px;}",
-    ".vs-grid-table th,.vs-grid-table td{padding:2px 4px;text-align:right;white-space:nowrap;border-top:1px solid var(--vs-line);font-size:11.5px;}",
+    ".vs-grid-table th,.vs-grid-table td{padding:2px 3px;text-align:right;white-space:nowrap;border-top:1px solid var(--vs-line);font-size:11px;}",
     ".vs-grid-table thead th{color:var(--vs-muted);font-weight:500;border-top:0;}",
     ".vs-grid-table tbody th{font-weight:600;}",
     ".vs-pos{color:color-mix(in srgb,var(--vs-profit) 70%,#000);}.vs-neg{color:color-mix(in srgb,var(--vs-loss) 80%,#000);}",
@@ -1141,6 +1149,7 @@
   Widget.prototype.citationLink = function (c) {
     var sid = String(c.source_id || "");
     var href = safeHref(c.url);
+    if (!href && sid.indexOf("answer:") === 0) return null; // an editors' curated answer: the chip shows its text
     if (!href && sid.indexOf("glossary:") === 0) href = config.api + "/glossary#" + encodeURIComponent(sid.slice(9));
     else if (!href && sid) href = config.api + "/articles/" + encodeURIComponent(sid);
     return href;
@@ -1211,6 +1220,8 @@
     citations.forEach(function (c) { byId[c.id] = c; });
     var ctx = { citation: function (n) { return byId[n] ? self.chip(byId[n]) : null; } };
     var bubble = el("div", { class: "vs-bubble" }, renderMarkdown(String(reply.answer || ""), ctx));
+    var related = Array.isArray(reply.related) ? reply.related.filter(function (r) { return r && typeof r === "object" && r.title; }) : [];
+    if (reply.grounded === false && related.length) this.notCovered(bubble, related);
 
     var calcs = Array.isArray(reply.calculations) ? reply.calculations : [];
     calcs.forEach(function (calc) {
@@ -1239,6 +1250,22 @@
     var node = el("div", { class: "vs-msg vs-bot", "data-turn": String(m.turn) }, [el("span", { class: "vs-sr", text: config.title + " said: " }), bubble]);
     node.appendChild(this.actions(m));
     return node;
+  };
+
+  /** A decline of an in-domain question: say so plainly, link the related articles and, if set, our team. */
+  Widget.prototype.notCovered = function (bubble, related) {
+    var self = this;
+    bubble.classList.add("vs-notcovered");
+    bubble.insertBefore(el("p", { class: "vs-notcovered-title", text: "Not in the knowledge base yet" }), bubble.firstChild);
+    bubble.appendChild(el("div", { class: "vs-sources-title", text: "Related articles" }));
+    bubble.appendChild(el("ul", { class: "vs-related" }, related.slice(0, 3).map(function (r) {
+      var href = safeHref(r.url);
+      if (!href && r.id) href = self.citationLink({ source_id: r.id });
+      var title = String(r.title);
+      return el("li", null, href ? el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: title }) : el("span", { text: title }));
+    })));
+    var support = safeHref(config.supportUrl);
+    if (support) bubble.appendChild(el("a", { class: "vs-support", href: support, target: "_blank", rel: "noopener noreferrer", text: "Ask our team" }));
   };
 
   Widget.prototype.actions = function (m) {

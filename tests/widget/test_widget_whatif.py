@@ -83,9 +83,9 @@ def test_sliders_redraw_the_at_date_curve_from_the_calculator_api_and_never_chat
     table.wait_for()
     assert toggle.get_attribute("aria-expanded") == "true"
     grid = json.loads([r for r in requests if r.url.endswith("/v1/calculators/iron-condor")][-1].post_data)
-    assert (grid["grid_spots"], grid["grid_days"]) == (9, 5)
+    assert (grid["grid_spots"], grid["grid_days"]) == (9, [0, 15, 30, 45])
     heads = table.locator("thead th").all_inner_texts()
-    assert heads[0] == "Index" and heads[1] == "Today" and heads[-1] == "Expiry" and len(heads) == 6
+    assert heads[0] == "Index" and heads[1] == "Today" and heads[-1] == "Expiry" and heads[2:4] == ["Day 15", "Day 30"]
     assert table.locator("tbody tr").count() == 9
 
     assert not [r for r in requests if "/v1/chat" in r.url], [r.url for r in requests]
