@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.reply import Calculation, Citation
+from assistant.reply import Citation
 
 DISCLAIMER = "_Educational, not financial advice._"
 SCOPE_LINE = (
@@ -155,29 +155,44 @@ DANGLING = re.compile(
     r"at (?:this|that|these) \w+|for (?:this|that) reason|on the other hand|in other words|rather)\b",
     re.I,
 )
+# ... or that leans on it a few words in: "Within the ALVH it is...", "Sold for a credit, it is...".
+LEANS_BACK = re.compile(
+    r"^(?:[\w-]+\s+){0,3}(?:it|they|this|these)\s+(?:is|are|was|were|can|could|does|do|has|have|will|would|"
+    r"slopes?|rises?|falls?|loses?|gains?|activates?|provides?|allows?)\b|^[^.;]{0,60},\s+(?:it|they)\b",
+    re.I,
+)
 
 
-def choose_evidence(found, table, limit: int = 3, margin: float = 0.15) -> list[Candidate]:
+def leans_back(text: str) -> bool:
+    return bool(DANGLING.match(text) or LEANS_BACK.match(text))
+
+
+def choose_evidence(found, table, limit: int = 3, margin: float = 0.15, keep: int = 1) -> list[Candidate]:
     """The best evidence sentences (``evidence.Scored``, best first) as answer candidates.
 
-    Up to ``limit`` sentences within ``margin`` of the best score, no near duplicates, at most
-    MAX_WORDS words. A sentence opening with a connective or pronoun ("Therefore", "These
-    signals") brings the sentence before it in its passage, or is skipped when it has none; a
+    The first ``keep`` (the sides of a comparison), then up to ``limit`` sentences within
+    ``margin`` of the best score, no near duplicates, at most MAX_WORDS words. A glossary
+    definition brings its first two sentences. A sentence opening with a connective or pronoun ("Therefore", "These
+    signals") brings the sentence it leans on (up to two back in its passage), or is skipped; a
     sentence that introduces a list ("...several mechanisms:") brings the items after it.
     Returned in reading order: passages in the order first picked, sentences in passage order.
     """
     chosen: list[Candidate] = []
     words = 0
     best = found[0].score if found else 0.0
-    for x in found:
-        if len(chosen) >= limit or (chosen and x.score < best - margin):
+    for rank, x in enumerate(found):
+        if rank >= keep and (len(chosen) >= limit or (chosen and x.score < best - margin)):
             break
         group = [x.sentence]
-        if DANGLING.match(x.sentence.text):
-            before = table.previous(x.sentence)
-            if before is None or DANGLING.match(before.text):
-                continue
+        if x.sentence.chunk.kind == "glossary" and x.sentence.position < 2:  # a definition reads whole
+            group = [s for s in (table.neighbour(x.sentence, p - x.sentence.position) for p in (0, 1)) if s is not None]
+        while leans_back(group[0].text) and len(group) <= 2:  # at most two sentences back
+            before = table.previous(group[0])
+            if before is None:
+                break
             group.insert(0, before)
+        if leans_back(group[0].text):
+            continue
         if group[-1].text.endswith(":"):  # "...through several mechanisms:" needs what follows
             following = [table.neighbour(group[-1], step) for step in (1, 2, 3)]
             following = [s for s in following if s is not None]
@@ -185,10 +200,10 @@ def choose_evidence(found, table, limit: int = 3, margin: float = 0.15) -> list[
                 continue
             group += following
         new = [s for s in group if all(s is not c.sentence for c in chosen)]
-        if any(float(s.vector @ c.vector) > 0.9 for s in new for c in chosen if s is not c.sentence):
+        if rank >= keep and any(float(s.vector @ c.vector) > 0.9 for s in new for c in chosen if s is not c.sentence):
             continue
         length = sum(len(s.text.split()) for s in new)
-        if chosen and words + length > MAX_WORDS:
+        if chosen and words + length > MAX_WORDS and rank >= keep:
             continue
         for s in new:
             chosen.append(Candidate(s.chunk, s.position, s.text, x.score, s.vector, sentence=s))
@@ -218,180 +233,5 @@ def cited_sentences(chosen: list[Candidate], citations: CitationList) -> str:
     return " ".join(parts)
 
 
-# --- numbers for reading ---------------------------------------------------------
-
-
-def fmt_number(value: float, decimals: int = 2) -> str:
-    """5746.5 -> '5,746.5'; 3.5 -> '3.5'; 0.30000000004 -> '0.3'."""
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def fmt_points(value: float) -> str:
-    """Index points with two decimals: 3.5 -> '3.50', 5746.5 -> '5,746.50'."""
-    return f"{value:,.2f}"
-
-
-def fmt_money(value: float) -> str:
-    """Dollars: 4650 -> '$4,650'; -12.345 -> '-$12.35'."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    body = f"{value:,.0f}" if abs(value - round(value)) < 0.005 else f"{value:,.2f}"
-    return f"{sign}${body}"
-
-
-def fmt_pct(value: float) -> str:
-    """A probability or share as a percentage: 0.41812 -> '41.8%'."""
-    return f"{100 * value:.1f}%"
-
-
-_MONEY = re.compile(r"(^|_)(max_profit|max_loss|expected_value|notional|payoff|cost|loss|budget|amount|dollars?)($|_)")
-_SHARE = re.compile(r"(^|_)(pop|p|probability|effectiveness|r_squared|fraction|share|allocation|pct)($|_)")
-
-
-def fmt_output(name: str, value) -> str:
-    """Format one calculator output by what its name says it is."""
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, (int, float)):
-        if not math.isfinite(float(value)):
-            return "n/a"
-        if name.endswith("_points"):
-            return fmt_points(value)
-        if _SHARE.search(name) and not name.endswith("_ratio") and abs(value) <= 1.0:
-            return fmt_pct(value)
-        if _MONEY.search(name):
-            return fmt_money(value)
-        if isinstance(value, int) or float(value).is_integer():
-            return fmt_number(value, 0)
-        return fmt_number(value, 4)
-    return str(value)
-
-
-def label(name: str) -> str:
-    return name.replace("_", " ").replace("pop", "probability of profit").capitalize()
-
-
-# --- calculation answers --------------------------------------------------------
-
-_CONDOR_ORDER = [
-    "breakevens",
-    "max_profit",
-    "max_loss",
-    "risk_reward",
-    "pop",
-    "p_max_profit",
-    "p_max_loss",
-    "p_touch_short_put",
-    "p_touch_short_call",
-    "expected_value",
-    "expected_move",
-]
-_FOCUS_ALIASES = {"lower_breakeven": "breakevens", "upper_breakeven": "breakevens"}
-
-
-_CONDOR_PROBABILITIES = {
-    "pop": "Probability of profit (ends between the break-evens): **{}**",
-    "p_max_profit": "Probability of max profit (ends between the short strikes): {}",
-    "p_max_loss": "Probability of max loss: {}",
-    "p_touch_short_put": "Probability of touching the short put before expiry: {}",
-    "p_touch_short_call": "Probability of touching the short call before expiry: {}",
-}
-
-
-def _condor_line(key: str, out: dict) -> str | None:
-    get = out.get
-    if key == "breakevens":
-        return f"Break-evens: **{fmt_number(get('lower_breakeven'))}** and **{fmt_number(get('upper_breakeven'))}**"
-    if get(key) is None:
-        return None
-    if key in _CONDOR_PROBABILITIES:
-        return _CONDOR_PROBABILITIES[key].format(fmt_pct(get(key)))
-    if key in ("max_profit", "max_loss"):
-        name = key.replace("_", " ").capitalize()
-        return f"{name}: {fmt_points(get(key + '_points'))} points = **{fmt_money(get(key))}**"
-    if key == "risk_reward":
-        return f"Risk/reward: {fmt_number(get('risk_reward'))} to 1"
-    if key == "expected_value":
-        return f"Expected value at expiry: {fmt_money(get('expected_value'))}"
-    if key == "expected_move":
-        return f"Expected move (spot × IV × √T): ±{fmt_number(get('expected_move'))} points"
-    return None
-
-
-def compose_iron_condor(calc: Calculation, focus: tuple[str, ...]) -> str:
-    inp, out = calc.inputs, calc.outputs
-    strikes = "/".join(f"{inp[k]:g}" for k in ("long_put", "short_put", "short_call", "long_call"))
-    contracts = inp.get("contracts", 1)
-    head = (
-        f"**Iron condor {strikes}** for a {fmt_points(out.get('credit', inp.get('credit') or 0))} credit, "
-        f"{contracts} contract{'s' if contracts != 1 else ''} (dollars use the multiplier {fmt_number(inp.get('multiplier', 100))}):"
-    )
-    wanted = []
-    for name in focus:
-        key = _FOCUS_ALIASES.get(name, name)
-        if key in _CONDOR_ORDER and key not in wanted:
-            wanted.append(key)
-    has_probabilities = out.get("pop") is not None
-    rest = [k for k in _CONDOR_ORDER if k not in wanted and (has_probabilities or not k.startswith(("p", "expected")))]
-    # Keep answers short: the asked figures, then the core ones.
-    keys = wanted + [k for k in rest if k in ("breakevens", "max_profit", "max_loss", "pop")]
-    if not wanted:
-        keys = [k for k in rest if k in ("breakevens", "max_profit", "max_loss", "risk_reward", "pop", "expected_value")]
-    lines = [head] + [f"- {line}" for k in keys if (line := _condor_line(k, out))]
-    if has_probabilities:
-        lines.append(
-            f"\nAssumes a lognormal index at expiry: SPX {fmt_number(inp['spot'])}, IV {fmt_pct(inp['iv'])}, "
-            f"{fmt_number(inp['days'])} days, rate {fmt_pct(inp.get('rate') or 0)}, dividend yield {fmt_pct(inp.get('dividend') or 0)}."
-        )
-    return "\n".join(lines)
-
-
-def compose_hedge_ratio(calc: Calculation, focus) -> str:
-    inp, out = calc.inputs, calc.outputs
-    if inp.get("correlation") is not None:
-        head = (
-            f"Minimum-variance hedge ratio h* = ρ·σp/σh = {fmt_number(inp['correlation'], 4)} × "
-            f"{fmt_pct(inp['portfolio_vol'])} / {fmt_pct(inp['hedge_vol'])} = **{fmt_number(out['hedge_ratio'], 4)}**"
-        )
-    else:
-        head = f"Minimum-variance hedge ratio (OLS slope): **{fmt_number(out['hedge_ratio'], 4)}**"
-    lines = [head]
-    if out.get("effectiveness") is not None:
-        lines.append(f"- Hedge effectiveness (R²): {fmt_pct(out['effectiveness'])}")
-    if out.get("residual_vol") is not None:
-        lines.append(f"- Residual volatility (basis risk): {fmt_pct(out['residual_vol'])}")
-    return "\n".join(lines)
-
-
-def compose_oversize(calc: Calculation, focus) -> str:
-    inp, out = calc.inputs, calc.outputs
-    total = out.get("oversized_notional")
-    if total is None:
-        return compose_generic(calc, focus)
-    return (
-        f"Oversizing a {fmt_money(inp['notional'])} hedge by {fmt_number(inp['factor'])}× gives a hedge of "
-        f"**{fmt_money(total)}**."
-    )
-
-
-def compose_generic(calc: Calculation, focus) -> str:
-    lines = [f"**{calc.calculator}** results:"]
-    items = [(k, v) for k, v in calc.outputs.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    items.sort(key=lambda kv: (kv[0] not in focus,))
-    for name, value in items[:10]:
-        lines.append(f"- {label(name)}: {fmt_output(name, value)}")
-    return "\n".join(lines)
-
-
-COMPOSERS = {
-    "iron-condor": compose_iron_condor,
-    "hedge-ratio": compose_hedge_ratio,
-    "decorrelation-oversize": compose_oversize,
-}
-
-
-def compose_calculation(calc: Calculation, focus: tuple[str, ...]) -> str:
-    return COMPOSERS.get(calc.calculator, compose_generic)(calc, focus)
+# Calculator answers and number formatting live in assistant/routes/ (one route per calculator)
+# and assistant/formatting.py.

@@ -367,11 +367,12 @@ def is_evidence(x: Scored) -> bool:
 # --- comparisons and declines --------------------------------------------------------------
 
 _COMPARISON = [
-    re.compile(r"how (?:is|are|does|do) (?P<a>.+?) (?:different|differ) (?:from|to|than) (?P<b>.+?)[?.!]*$"),
-    re.compile(r"(?:difference|differences) between (?P<a>.+?) and (?P<b>.+?)[?.!]*$"),
-    re.compile(r"compare (?P<a>.+?) (?:with|to|and) (?P<b>.+?)[?.!]*$"),
+    re.compile(r"\bhow (?:is|are|does|do) (?P<a>.+?) (?:different|differ) (?:from|to|than) (?P<b>.+?)[?.!]*$"),
+    re.compile(r"\b(?:difference|differences) between (?P<a>.+?) and (?P<b>.+?)[?.!]*$"),
+    re.compile(r"\bcompare (?P<a>.+?) (?:with|to|and) (?P<b>.+?)[?.!]*$"),
     re.compile(r"^(?:what about |is )?(?P<a>[\w\s:/.-]+?) (?:vs\.?|versus) (?P<b>.+?)[?.!]*$"),
-    re.compile(r"does (?P<a>.+?) work the same (?:way )?as (?P<b>.+?)[?.!]*$"),
+    re.compile(r"\bdoes (?P<a>.+?) work the same (?:way )?as (?P<b>.+?)[?.!]*$"),
+    re.compile(r"\bwhat (?:separates|distinguishes) (?P<a>.+?) from (?P<b>.+?)[?.!]*$"),
 ]
 
 
@@ -380,8 +381,10 @@ def comparison_sides(question: str) -> tuple[str, str] | None:
     low = question.lower().strip()
     for pattern in _COMPARISON:
         m = pattern.search(low)
-        if m and m["a"].strip() and m["b"].strip():
-            return m["a"].strip(), m["b"].strip()
+        if m:
+            a, b = (re.split(r"[,:;]", side)[0].strip() for side in (m["a"], m["b"]))
+            if a and b:
+                return a, b
     return None
 
 

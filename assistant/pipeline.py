@@ -142,14 +142,21 @@ class Assistant:
 
     def calculate(self, text: str, u: Understanding) -> Draft:
         import calculators.registry as registry
+        from assistant import routes
+        from assistant.routes.answers import CONTRACTS_NOTE, compose_calculation
 
         request = u.calc
         pending = {"calculation": {"calculator": request.calculator, "inputs": request.inputs}, "focus": list(request.focus)}
         if request.missing:
             needed = " and ".join(request.missing) if len(request.missing) <= 2 else ", ".join(request.missing[:-1]) + " and " + request.missing[-1]
             return Draft(f"To compute that I need {needed}. Tell me and I will run the numbers.", grounded=False, state=pending)
+        route = routes.get(request.calculator)
+        inputs = dict(request.inputs)
+        calculator = registry.get(request.calculator)
+        if route.spx_multiplier and "multiplier" not in inputs:
+            inputs["multiplier"] = self.settings.multiplier  # VIXSHIELD_MULTIPLIER: dollars per index point
         try:
-            result = registry.get(request.calculator).run(request.inputs)
+            result = route.run(inputs) if route.run is not None else calculator.run(inputs)
         except CalculatorError as err:
             explanation = without_derived_numbers(str(err), text).rstrip(".")
             return Draft(
@@ -159,9 +166,10 @@ class Assistant:
                 rule_numbers=[n for n in numbers_in(explanation) if n.is_integer() and abs(n) <= 10],
             )
         calc = Calculation(**result)
-        body = compose.compose_calculation(calc, tuple(request.focus))
-        answer = f"{body}\n\nFigures are per the stated contracts; {DISCLAIMER[1:-1].lower()}"
-        return Draft(answer, calculations=[calc], state=pending)
+        body = compose_calculation(calc, tuple(request.focus))
+        disclaimer = DISCLAIMER[1:-1]
+        note = f"{CONTRACTS_NOTE}; {disclaimer.lower()}" if route.contracts else disclaimer
+        return Draft(f"{body}\n\n{note}", calculations=[calc], state=pending)
 
     def curated(self, text: str, u: Understanding) -> Draft | None:
         """The editors' curated answer (corpus/answers) when its question is close to this one; cited as answer:<id>."""
@@ -235,7 +243,8 @@ class Assistant:
                 return self.not_covered(query, focus, scored, hits)
         else:
             found = scored
-        chosen = compose.choose_evidence(found, table, limit=limit)
+        keep = 2 if sides and len(found) >= 2 else 1
+        chosen = compose.choose_evidence(found, table, limit=max(limit, keep), keep=keep)
         citations = CitationList()
         answer = compose.cited_sentences(chosen, citations)
         topic = u.topic or (named[0].term if named else None)
@@ -247,7 +256,9 @@ class Assistant:
         for side in sides:
             vector = self.index.encode_query(side)
             side_focus = evidence.focus_of(side, self.index.glossary)
-            best = next((x for x in table.score(side, vector, self.index.glossary, side_focus) if evidence.is_evidence(x)), None)
+            found_side = [x for x in table.score(side, vector, self.index.glossary, side_focus) if evidence.is_evidence(x)]
+            # a side is a short noun phrase: the sentence that names all of it beats a merely similar one
+            best = next((x for x in found_side if x.coverage >= evidence.MIN_COVERAGE), found_side[0] if found_side else None)
             if best is not None and all(best.sentence is not p.sentence for p in picks):
                 picks.append(best)
         return picks + [x for x in found if all(x.sentence is not p.sentence for p in picks)] if picks else found
