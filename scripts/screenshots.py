@@ -118,10 +118,35 @@ def shoot_whatif(browser, base: str) -> Path:
     return path
 
 
+NOT_COVERED_Q = "Do you take profits at 50% of max profit?"
+NOT_COVERED_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Help centre</title>
+<style>body{{font:16px system-ui,sans-serif;margin:40px;color:#1f2937}}</style></head>
+<body><h1>VixShield help centre</h1><p>Questions about SPX iron condors and the ALVH.</p>
+<script src="{base}/widget.js" data-api="{base}" data-support-url="https://www.vixshield.com/contact" defer></script>
+</body></html>"""
+
+
+def shoot_not_covered(browser, base: str) -> Path:
+    """widget-not-covered.png: an in-domain question no article answers, with related articles and "Ask our team"."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1, reduced_motion="reduce")
+    page = ctx.new_page()
+    page.route(base + "/help-centre", lambda route: route.fulfill(
+        status=200, content_type="text/html", body=NOT_COVERED_PAGE.format(base=base)))
+    page.goto(base + "/help-centre")
+    page.locator(".vs-launcher").click()
+    ask(page, NOT_COVERED_Q)
+    page.locator(".vs-input").blur()
+    page.wait_for_timeout(300)
+    path = OUT / "widget-not-covered.png"
+    page.screenshot(path=str(path))
+    ctx.close()
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base-url", help="a running server (default: start one on a free port)")
-    parser.add_argument("--only", choices=["desktop", "mobile", "whatif"], help="write one screenshot (desktop also writes the citation one)")
+    parser.add_argument("--only", choices=["desktop", "mobile", "whatif", "not-covered"], help="write one screenshot (desktop also writes the citation one)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -139,6 +164,8 @@ def main() -> None:
                         print(shoot(browser, base.rstrip("/"), name, viewport))
                 if args.only in (None, "whatif"):
                     print(shoot_whatif(browser, base.rstrip("/")))
+                if args.only in (None, "not-covered"):
+                    print(shoot_not_covered(browser, base.rstrip("/")))
                 browser.close()
         finally:
             if proc is not None:
