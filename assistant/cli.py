@@ -128,11 +128,11 @@ def _print_reply(reply, console) -> None:
         table = Table(title=calc.calculator, show_header=True)
         table.add_column("output")
         table.add_column("value", justify="right")
-        from assistant.compose import fmt_output
+        from assistant.formatting import format_output
 
         for name, value in calc.outputs.items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                table.add_row(name, fmt_output(name, value))
+                table.add_row(name, format_output(calc.calculator, name, value))
         console.print(table)
     for c in reply.citations:
         where = c.url or c.source_id

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
-from assistant.compose import CitationList, fmt_money, fmt_number, fmt_pct, fmt_points, renumber
+from assistant.compose import CitationList, renumber
+from assistant.formatting import fmt_money, fmt_number, fmt_pct, fmt_points
 from assistant.reply import Citation
 
 

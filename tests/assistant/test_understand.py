@@ -880,15 +880,23 @@ def test_odd_messages_never_raise(message):
     assert isinstance(understand(message), Understanding)
 
 
-def test_every_calculator_name_and_field_is_the_registrys():
+def test_every_registered_calculator_has_one_route_whose_fields_are_its_inputs():
     import calculators  # noqa: F401  (registers every calculator)
     from calculators import registry
 
-    from assistant.understand import FIELDS
+    from assistant import routes
 
-    for name, fields in FIELDS.items():
-        schema = registry.get(name).inputs.model_json_schema()
-        assert set(fields) <= set(schema["properties"]), name
+    names = [c.name for c in registry.all_calculators()]
+    assert sorted(r.name for r in routes.all_routes()) == sorted(names)
+    for route in routes.all_routes():
+        properties = set(registry.get(route.name).inputs.model_json_schema()["properties"])
+        if route.name != "correlation":  # the correlation route describes its data; its run loads the series
+            assert set(route.fields) - {"eval_days"} <= properties, route.name  # eval_days: the condor's old name of at_days
+        assert set(route.required) <= set(route.fields) or route.gaps is not None, route.name
+        assert set(route.key_inputs) <= set(route.fields), route.name
+        outputs = set(route.output_names)
+        for _, fields in route.focus:
+            assert set(fields) & outputs, (route.name, fields)  # every focus word names a figure it gives
 
 
 # --- end to end with the calculators: the product's acceptance numbers ----------------------------------------

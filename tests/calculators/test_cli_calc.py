@@ -43,7 +43,9 @@ def test_the_default_output_is_a_rounded_table():
     result = invoke("iron-condor", *POP_ARGS)
     assert result.exit_code == 0, result.output
     lines = dict(line.split(None, 1) for line in result.stdout.splitlines()[2:])
-    assert lines["lower_breakeven"] == "5,694.9" and lines["max_loss"] == "4,490" and lines["pop"] == "41.78 %"
+    # units from the calculator's route, formatted as chat answers are (assistant/formatting.py)
+    assert lines["lower_breakeven"] == "5,694.9" and lines["max_loss"] == "$4,490" and lines["pop"] == "41.8%"
+    assert lines["max_loss_points"] == "44.90 points" and lines["greeks.theta"].endswith(" per day")
 
 
 def test_a_percent_means_the_same_decimal():

@@ -1,0 +1,221 @@
+"""Intents: greetings, advice, definitions, and the topic a message is about (with references to the
+previous topic resolved). Calculations are read in assistant/understand/calc.py."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assistant.understand.calc import CalcRequest
+
+
+class Intent(StrEnum):
+    GREETING = "greeting"
+    DEFINITION = "definition"
+    METHODOLOGY = "methodology"
+    CALCULATION = "calculation"
+    ADVICE = "advice"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: Intent
+    calc: CalcRequest | None = None
+    term: str | None = None  # DEFINITION: the phrase asked about
+    query: str = ""  # text to retrieve with, follow-up references resolved
+    topic: str | None = None  # what this turn is about, for the next turn's references
+
+
+GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|"
+    r"thanks|thank you|thank u|thx|ty|cheers|many thanks|bye|goodbye|see you|"
+    r"how are you|who are you|what can you do|what do you do|help)"
+    r"(?:\s+(?:there|again|so much|very much|a lot|all|vixshield|bot|assistant|mate|friend|doing|today))*[\s!.,:;)?]*)+$"
+)
+GREETING_PREFIX = re.compile(r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))(?:\s+there)?\s*[,!.:;-]+\s*|^(?:hi|hello|hey)\s+(?=\w)", re.I)
+
+# A trade decision about one's own position: "close it", "roll", "take profit", "exit my condor".
+DECISION = (
+    r"(?:close|closing|roll|rolling|exit|exiting|take\s+(?:the\s+|my\s+|some\s+)?(?:profits?|gains?|loss|a\s+loss|it\s+off)|"
+    r"cut|hold|keep|stay\s+in|get\s+out|bail|adjust|buy|sell|open|enter|add|put\s+on|short|hedge)"
+)
+CLAUSE_START = r"(?:^|[.!?,;:]\s*)"  # the start of the message, a sentence or a clause ("..., should I close it?")
+ADVICE = [
+    rf"(?:{CLAUSE_START}|\b(?:so|ok|okay|hey|honestly|today|tomorrow|now),?\s+)(?:should|shall)\s+(?:i|we)\b",
+    rf"{CLAUSE_START}(?:do|can|must)\s+(?:i|we)\s+{DECISION}\b[^.?!]*\b(?:now|today|tomorrow|yet|here|already|right away|at this point)\b",
+    rf"{CLAUSE_START}(?:so\s+|ok\s+|okay\s+)?is\s+(?:it|now|this|today)\s+(?:the\s+|a\s+good\s+)?time\s+to\s+{DECISION}\b",
+    r"\bdo you think (?:i|we) should\b",
+    r"\bwould you\s+(?:\w+\s+)?(?:buy|sell|short|trade|put on|enter|open|take|do|hold|close|go|get)\b",
+    r"\b(?:is|isn't|is it)\s+(?:now|it|this|today|tomorrow|this week)\s+(?:a\s+)?(?:good|bad|right|great|smart)\s+(?:time|moment|day|idea|entry|trade)",
+    r"\b(?:good|right|best) (?:time|moment|day) to (?:buy|sell|enter|trade|open|short|get into|put on)",
+    r"\bwhat (?:should|shall|would you have|do you want) (?:i|me|we) (?:to )?(?:trade|buy|sell|do)\b",
+    r"\b(?:do|would|can) you recommend\b|\brecommend (?:me )?(?:a|an|some|which|what)\b|\byour (?:pick|recommendation|tip)s?\b",
+    r"\b(?:tell|give) me (?:a |what to )(?:trade|buy|sell|tip|pick)\b",
+    r"\bwhich \w+ (?:should|shall) (?:i|we) (?:buy|sell|trade)\b",
+    r"\bis (?:it|this|that) (?:a good|a bad|worth)\b.*\b(?:buy|sell|trade|condor|position)\b",
+]
+
+DEFINITIONS = [
+    r"^what\s+does\s+(?P<t>.+?)\s+stand\s+for$",
+    r"^what\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
+    r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
+    r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean$",
+    r"^(?:what\s+is\s+|what's\s+|whats\s+)?the\s+(?:definition|meaning)\s+of\s+(?P<t>.+)$",
+    r"^(?:definition|meaning)\s+of\s+(?P<t>.+)$",
+    r"^(?:define|explain)\s+(?P<t>.+)$",
+    r"^(?:what|wat|wht|wut)(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+)$",
+    r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)$",
+]
+# A term is a short name, not a clause: "the liquidity drag that comes from..." is a methodology question.
+CLAUSE_WORDS = {
+    "that", "which", "who", "when", "where", "why", "how", "if", "between", "of", "for", "in", "on", "from", "with",
+    "during", "to", "vs", "versus", "and", "or", "do", "does", "did", "is", "are", "was", "were", "should", "would",
+    "can", "could", "i", "you", "we", "your", "my", "our", "happening", "going", "best", "difference", "role",
+}
+PRONOUNS = {"it", "this", "that", "they", "them", "these", "those", "its", "their", "he", "she"}
+PEOPLE = {"russell clark"}
+
+# Methodology terms, to tell a question's topic when no glossary is at hand.
+KNOWN_TERMS = [
+    "adaptive layered vix hedge", "alvh", "iron condor", "vix hedge", "vix calls", "basis risk", "second engine",
+    "hedge ratio", "decorrelation", "liquidity drag", "wrapped token", "1:1 peg", "steward allocation",
+    "maximal extractable value", "mev", "terra-luna", "ftx", "nft", "uvxy", "vix", "theta", "delta", "gamma",
+    "vega", "put spread", "call spread", "credit spread", "break-even", "wacc", "spx mastery", "russell clark",
+]
+
+BARE_FOLLOW_UP = {
+    "why": "why {the}", "why so": "why {the}", "why is that": "why {the}", "why not": "why not {the}",
+    "how": "how {the} works", "how so": "how {the} works", "how come": "why {the}",
+    "tell me more": "tell me more about {the}", "more": "tell me more about {the}", "go on": "tell me more about {the}",
+    "continue": "tell me more about {the}", "elaborate": "tell me more about {the}", "explain": "explain {the}",
+    "explain more": "tell me more about {the}", "explain further": "tell me more about {the}",
+    "example": "an example of {the}", "for example": "an example of {the}", "an example": "an example of {the}",
+    "any examples": "an example of {the}", "really": "is it true about {the}",
+}
+LEAD_WORDS = re.compile(r"^(?:and|but|so|also|ok|okay|then|hmm|right)\b[\s,]*", re.I)
+
+
+# Position sizing for oneself: "How many condor contracts should I trade?", "how big should my position be
+# with a $50k account?". Not a sizing a calculator does ("how many VIX calls should I buy to offset the loss?").
+SIZING = [
+    r"\bhow (?:many|much)\b[^.?!]*?\b(?:should|shall)\s+(?:i|we)\s+(?:trade|sell|buy|open|put on|risk|allocate|use|run|hold|start with|do|put)\b",
+    r"\bhow (?:big|large)\s+(?:should|shall)\s+(?:my|our|the|a)\s+(?:[\w-]+\s+){0,2}?(?:positions?|trades?|size|allocation|bets?|book)\b",
+    r"\b(?:what|which)\s+(?:position\s+|trade\s+)?size\s+(?:should|shall)\s+(?:i|we)\b",
+]
+CALCULATOR_SIZING = r"\boffset\b|\bcover\b|\bloss\b|\boversiz|\bhedge ratio\b|\bvix calls?\b"
+
+
+def is_advice(low: str) -> bool:
+    if any(re.search(pattern, low) for pattern in ADVICE):
+        return True
+    return any(re.search(pattern, low) for pattern in SIZING) and not re.search(CALCULATOR_SIZING, low)
+
+
+def _strip_end(text: str) -> str:
+    return re.sub(r"[\s?!.]+$", "", text).strip()
+
+
+def definition_term(text: str, glossary=None) -> str | None:
+    """The term of a definition question ("What does ALVH stand for?" -> "ALVH"), else None."""
+    plain = _strip_end(LEAD_WORDS.sub("", text))
+    for pattern in DEFINITIONS:
+        m = re.match(pattern, plain, re.I)
+        if not m:
+            continue
+        term = re.sub(r"^(?:a|an|the)\s+", "", m["t"].strip(" \"'`"), flags=re.I)
+        term = re.sub(r"\s+(?:exactly|again|actually|in vixshield|in the methodology)$", "", term, flags=re.I)
+        words = term.lower().split()
+        if glossary is not None and _glossary_lookup(glossary, term) is not None:
+            return term
+        if term.lower() in PRONOUNS:
+            return term  # "what is it?": the caller puts the previous topic in
+        if PRONOUNS.intersection(w.removesuffix("'s") for w in words):
+            return None  # "what are its layers?" is a question about the previous topic
+        if not words or len(words) > 5 or CLAUSE_WORDS.intersection(words) or re.search(r"\d{3,}", term):
+            return None
+        return term
+    # A bare term: "ALVH?", "MEV", or a glossary name on its own.
+    if glossary is not None and _glossary_lookup(glossary, plain) is not None:
+        return plain
+    if re.fullmatch(r"[A-Z][A-Z0-9&/-]{1,9}s?", plain):
+        return plain
+    return None
+
+
+def _glossary_lookup(glossary, name: str):
+    try:
+        return glossary.lookup(name)
+    except Exception:  # a glossary is a helper here: a lookup problem must not break understanding
+        return None
+
+
+def _glossary_find(glossary, text: str) -> list:
+    try:
+        return list(glossary.find_in(text))
+    except Exception:
+        return []
+
+
+def topic_of(text: str, glossary=None) -> str | None:
+    """The methodology term this message is about: the glossary's first hit, else a known term, else an acronym."""
+    if glossary is not None:
+        hits = _glossary_find(glossary, text)
+        if hits:
+            return hits[0].term
+    low = text.lower()
+    best = None
+    for term in KNOWN_TERMS:
+        m = re.search(rf"(?<!\w){re.escape(term)}s?(?!\w)", low)
+        if m and (best is None or m.start() < best.start() or (m.start() == best.start() and m.end() > best.end())):
+            best = m
+    if best is not None:
+        return text[best.start() : best.end()]
+    m = re.search(r"\b(?!SPX\b|I\b)[A-Z][A-Z0-9&]{1,6}s?\b", text)
+    return m.group(0) if m else None
+
+
+def _the(topic: str) -> str:
+    """How to name the topic in a sentence: "the ALVH", "the iron condor", "Russell Clark"."""
+    if topic.lower() in PEOPLE or topic.lower().startswith("the "):
+        return topic
+    return f"the {topic}"
+
+
+def resolve(text: str, topic: str | None, glossary=None) -> tuple[str, bool]:
+    """The message with a reference to the previous topic spelled out, and whether one was.
+
+    "and how is it layered?" after the ALVH -> "how is the ALVH layered"; "why?" -> "why the ALVH".
+    A message that names its own topic is left as it is.
+    """
+    if not topic:
+        return text, False
+    body = _strip_end(LEAD_WORDS.sub("", text))
+    low = body.lower()
+    if low in BARE_FOLLOW_UP:
+        return BARE_FOLLOW_UP[low].format(the=_the(topic)), True
+    words = re.findall(r"[a-z']+", low)
+    if not PRONOUNS.intersection(w.removesuffix("'s") for w in words):
+        return text, False
+    own = topic_of(body, glossary)
+    if own is not None and own.lower() != topic.lower():
+        # "What is MEV and how is it used?": the pronoun points back at the message's own topic.
+        first_pronoun = re.search(r"\b(?:" + "|".join(PRONOUNS) + r")\b", low)
+        if first_pronoun is None or low.find(own.lower()) < first_pronoun.start():
+            return text, False
+    if len(words) > 12 and not LEAD_WORDS.match(text):
+        return text, False
+    the = _the(topic)
+    body = re.sub(r"\bit's\b", f"{the} is", body, flags=re.I)
+    body = re.sub(r"\b(?:its|their)\b", f"{the}'s", body, flags=re.I)
+    body = re.sub(r"\b(?:it|they|them)\b", the, body, flags=re.I)
+    # "this" and "that" only where they stand for a thing, not before a noun ("that layer").
+    body = re.sub(
+        r"\b(?:this|that|these|those)\b(?=\s*$|\s+(?:is|was|are|work|works|mean|means|do|does|help|helps|protect|protects|"
+        r"apply|applies|matter|matters|affect|affects|compare|happen|happens|differ|differs|fit|fits|used)\b)",
+        the,
+        body,
+        flags=re.I,
+    )
+    return body, True
