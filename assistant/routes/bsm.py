@@ -98,7 +98,7 @@ IMPLIED_VOL = routes.register(
         subjects=r"\bimplied vol(?:atility)?\b|\biv\b",
         rank=8,
         claims=((85, _claims_iv),),
-        focus=(*GREEK_FOCUS, (r"implied vol\w*|\biv\b", ("iv",))),
+        focus=((r"\bvega\b", ("vega",)), (r"implied vol\w*|\biv\b", ("iv",))),
         **COMMON,
     )
 )
