@@ -36,7 +36,7 @@ MIN_COVERAGE_ALONE = 0.3  # with MIN_COSINE_HIGH: a very close sentence may word
 MIN_COSINE_HIGH = 0.5
 GLOSSARY_PENALTY = 0.05
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
+_SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -86,7 +86,7 @@ DOMAIN = {
         "vixshield alvh vix spx spy condor condors option options strike strikes delta gamma theta vega dte expiry "
         "expiration roll rolling credit debit spread spreads premium wing wings put puts call calls hedge hedges hedging "
         "volatility iv implied profit stop loss contracts contract position sizing layer layers russell clark mastery "
-        "iron theta earnings assignment adjustment adjust tested breakeven"
+        "iron theta earnings assignment adjustment adjust tested breakeven backtest backtests backtesting signal signals"
     ).split()
 }
 
@@ -382,7 +382,7 @@ def comparison_sides(question: str) -> tuple[str, str] | None:
     for pattern in _COMPARISON:
         m = pattern.search(low)
         if m:
-            a, b = (re.split(r"[,:;]", side)[0].strip() for side in (m["a"], m["b"]))
+            a, b = (re.split(r"[,:;](?:\s|$)", side)[0].strip() for side in (m["a"], m["b"]))
             if a and b:
                 return a, b
     return None

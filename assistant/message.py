@@ -19,8 +19,10 @@ _LEANS_BACK = re.compile(r"^(?:it|this|that|these|those|they|so|and|but|then|if 
 def strip_markup(text: str) -> str:
     """HTML tags and entities removed, whitespace collapsed: '<i>What is MEV?</i>' -> 'What is MEV?'."""
     text = _TAG.sub(" ", text)
-    text = html.unescape(html.unescape(text)).replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    text = _TAG.sub(" ", html.unescape(text))  # tags written as entities: &lt;b&gt;
+    text = html.unescape(text).replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r" ([?!.,;:])(?=\s|$)", r"\1", text).strip()
 
 
 def the_question(text: str) -> str:

@@ -1,0 +1,111 @@
+"""Sentence-level evidence: focus terms, answer types, comparisons, and the decision on the real corpus."""
+
+import pytest
+
+from assistant import evidence
+from assistant.evidence import answer_type, carries, comparison_sides, focus_of, stem
+
+
+@pytest.fixture(scope="module")
+def glossary(search_index):
+    return search_index.glossary
+
+
+@pytest.fixture(scope="module")
+def table(search_index):
+    return evidence.SentenceTable.build(search_index)
+
+
+def test_stem_joins_word_forms():
+    assert stem("allocate") == stem("allocating") == stem("allocation")
+    assert stem("roll") == stem("rolling") == stem("rolls")
+    assert stem("indicators") == stem("indicator")
+
+
+def test_focus_drops_the_words_every_vixshield_question_shares(glossary):
+    focus = focus_of("How does the VixShield methodology handle earnings?", glossary)
+    assert focus.words == {stem("earnings")}
+    assert not focus.terms
+
+
+def test_focus_keeps_specific_glossary_terms_and_numbers(glossary):
+    focus = focus_of("Do you take profits at 50% of max profit?", glossary)
+    assert "50" in focus.numbers
+    assert stem("profit") in focus.words
+    generic = focus_of("What is the ALVH hedge for an iron condor?", glossary)
+    assert not generic.terms  # ALVH and Iron Condor name the topic, not the ask
+
+
+def test_a_word_inside_another_terms_name_does_not_cover_the_focus(glossary, table):
+    # "Price-to-Earnings Ratio" mentions earnings, but is not about earnings
+    focus = focus_of("How does the methodology handle earnings?", glossary)
+    pe = [s for s in table.sentences if "Price-to-Earnings" in s.text and s.chunk.kind == "article"]
+    assert pe
+    assert all(table.coverage(focus, s, glossary) == 0 for s in pe)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("At how many DTE do you roll?", "figure"),
+        ("What delta for the short strikes?", "figure"),
+        ("Which VIX call strike do you buy?", "figure"),
+        ("Which volatility ETFs are named for the hedge layers?", "names"),
+        ("Which technical indicators does the ALVH use?", "names"),
+        ("Which expirations are the hedge layers placed at?", "time"),
+        ("Why are hedges oversized?", "reason"),
+        ("What is the ALVH?", None),
+    ],
+)
+def test_answer_type_of_a_question(question, kind):
+    found = answer_type(question)
+    assert (found.name if found else None) == kind
+
+
+def test_a_figure_asked_in_days_needs_days():
+    kind = answer_type("How many days of lag do you apply?")
+    assert not carries(kind, "How many days of lag do you apply?", "Correlation fell from 0.35 to below 0.15.")
+    assert carries(kind, "How many days of lag do you apply?", "Lag the futures by 5 days against NFT returns.")
+    pct = answer_type("By what percent did drawdowns fall?")
+    assert not carries(pct, "By what percent did drawdowns fall?", "It happened in 2022.")
+    assert carries(pct, "By what percent did drawdowns fall?", "Drawdowns fell 40%.")
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("how is delta neutrality different from the 1:1 peg?", ("delta neutrality", "the 1:1 peg")),
+        ("theta vs vega, what's the difference?", ("theta", "vega")),
+        ("What's the difference between a call spread and a put spread?", ("a call spread", "a put spread")),
+        ("What separates a steward from a promoter?", ("a steward", "a promoter")),
+        ("What is the ALVH?", None),
+    ],
+)
+def test_comparison_sides(question, sides):
+    assert comparison_sides(question) == sides
+
+
+def _decide(search_index, glossary, table, question):
+    vector = search_index.encode_query(question)
+    scored = table.score(question, vector, glossary)
+    return [x for x in scored if evidence.is_evidence(x)], scored
+
+
+def test_the_fact_sentence_is_found_among_glossary_entries(search_index, glossary, table):
+    found, _ = _decide(search_index, glossary, table, "Which expirations are the VIX hedge layers placed at?")
+    assert found and "90-day" in found[0].sentence.text
+    assert found[0].sentence.chunk.kind == "article"
+
+
+def test_an_uncovered_ask_has_no_evidence_and_says_what_is_missing(search_index, glossary, table):
+    question = "What's the stop-loss rule when one side gets tested?"
+    found, scored = _decide(search_index, glossary, table, question)
+    assert found == []
+    sentence = evidence.not_covered_sentence(question, focus_of(question, glossary), scored[0])
+    assert sentence.startswith("The VixShield articles don't answer that")
+    assert "stop-loss" in sentence
+
+
+def test_in_domain_words_make_a_question_in_domain():
+    assert evidence.in_domain("At how many DTE do you roll?")
+    assert not evidence.in_domain("Who won the 2018 football World Cup?")

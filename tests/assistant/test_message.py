@@ -1,0 +1,40 @@
+"""What a message asks: markup removed, and the question of a message with background first."""
+
+import pytest
+
+from assistant.message import strip_markup, the_question
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<i>What does MEV stand for?</i>", "What does MEV stand for?"),
+        ('<div class="q">Which VIX ETFs?</div><br/>', "Which VIX ETFs?"),
+        ("&nbsp;<span style=\"color:red\">what's MEV</span>&nbsp;", "what's MEV"),
+        ("<!-- note -->What is the <b>ALVH</b>?", "What is the ALVH?"),
+        ("&lt;b&gt;delta&lt;/b&gt; neutrality?", "delta neutrality?"),
+        ("Is the correlation weaker when VIX < 20 or > 30?", "Is the correlation weaker when VIX < 20 or > 30?"),
+    ],
+)
+def test_strip_markup_keeps_the_words_and_comparisons(raw, clean):
+    assert strip_markup(raw) == clean
+
+
+def test_markup_only_message_becomes_empty():
+    assert strip_markup("<p><br/></p>") == ""
+
+
+def test_the_question_of_a_message_with_background_is_its_last_question():
+    text = ("I've been trading options for about three years now, mostly SPY verticals. I have 2 kids. "
+            "Anyway, what share of notional does a steward allocate to VIX instruments?")
+    assert the_question(text) == "Anyway, what share of notional does a steward allocate to VIX instruments?"
+
+
+def test_a_question_that_leans_on_the_sentence_before_brings_it():
+    text = "The ALVH layers VIX hedges at several expirations. Why is that?"
+    assert the_question(text) == text
+
+
+def test_a_message_without_a_question_mark_is_kept_whole():
+    text = "Tell me about the second engine. I mean the leverage layer"
+    assert the_question(text) == text
