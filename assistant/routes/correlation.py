@@ -106,7 +106,7 @@ def compose(calc: Calculation, focus: tuple[str, ...]) -> str:
     inp, out = calc.inputs, calc.outputs
     returns = inp.get("returns", "log")
     if inp.get("data") == SAMPLE:
-        where = "the bundled **spx-vix sample** (S&P 500 and VIX daily closes)"
+        where = "the bundled **spx-vix sample** (daily closes of the S&P index and the VIX)"
         kind = f"daily {RETURNS_WORDS[returns]}"
     else:
         where = f"**{Path(inp['data']).name}** (columns {inp['x']} and {inp['y']})"

@@ -973,3 +973,58 @@ def test_impossible_strikes_reach_the_calculator_and_are_refused():
     u = understand("Iron condor with short put 6000 and short call 5900, long put 5950, long call 5950, credit 2. Break-evens?")
     with pytest.raises(CalculatorError):
         registry.get(u.calc.calculator).run(u.calc.inputs)
+
+
+# --- noise: years are never days, position sizing is advice -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I've traded options for about three years now. What is an iron condor?",
+        "My 2 kids start college in three years lol. Anyway, what is an iron condor?",
+        "I have been selling condors for 5 years, what is the max loss of an iron condor?",
+    ],
+)
+def test_years_never_become_days_nor_a_calculation(message):
+    u = understand(message)
+    assert u.intent is not Intent.CALCULATION or "days" not in u.calc.inputs
+
+
+def test_a_span_of_the_past_is_no_time_to_expiry():
+    u = understand("I started 6 months ago. 5800/5850/6100/6150 for 4.20, SPX 6000, IV 15%: probability of profit?")
+    assert "days" not in u.calc.inputs and "the days to expiry" in u.calc.missing
+
+
+def test_time_words_in_a_calculation_still_count():
+    assert understand("5800/5850/6100/6150 for 4.20, SPX 6000, IV 15%, three weeks: POP?").calc.inputs["days"] == 21
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How many condor contracts should I trade?",
+        "I have a $25,000 account and 2 kids. How many iron condors should I sell each month?",
+        "with 50k in the account how big should my condor position be?",
+        "What position size should I use for SPX condors?",
+    ],
+)
+def test_position_sizing_for_oneself_is_advice(message):
+    assert understand(message).intent is Intent.ADVICE
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I have a $100,000 hedge. How big should it be if I oversize it by 2.8x?",
+        "VIX at 16, VIX beta 4, SPX falls 10%, 22-strike VIX calls: how many VIX calls should I buy to offset a 20,000 dollar loss?",
+    ],
+)
+def test_a_sizing_a_calculator_does_is_not_advice(message):
+    assert understand(message).intent is Intent.CALCULATION
+
+
+def test_markup_is_stripped_before_understanding():
+    u = understand('<p><b>What is the ALVH?</b></p>')
+    assert u.intent is Intent.DEFINITION and u.term == "ALVH"
+    assert understand("&nbsp;<span style=\"color:red\">what's MEV</span>&nbsp;").term == "MEV"
