@@ -129,3 +129,28 @@ def test_bad_messages_raise_invalid_input(assistant, message):
 def test_an_unknown_conversation_is_not_found(assistant):
     with pytest.raises(NotFound):
         assistant.run("hello", "no-such-conversation")
+
+
+def test_the_contract_footnote_only_where_contracts_exist(assistant):
+    condor = assistant.run("Iron condor 5700/5750/6050/6100 for a 3.50 credit: max profit?")
+    assert "per the stated contracts" in condor.answer
+    hedge = assistant.run("Correlation 0.5, portfolio vol 18%, hedge vol 60%: what hedge ratio?")
+    assert hedge.calculations and "per the stated contracts" not in hedge.answer
+    data = assistant.run("What's the correlation between SPX and VIX daily log returns?")
+    (calc,) = data.calculations
+    assert calc.calculator == "correlation" and "per the stated contracts" not in data.answer
+    assert not any(isinstance(v, list) for v in calc.inputs.values()) and calc.inputs["returns"] == "log"
+    assert f"{calc.outputs['pearson']:.4f}" in data.answer and calc.inputs["start"] in data.answer
+    assert_honest("What's the correlation between SPX and VIX daily log returns?", data)
+
+
+def test_the_multiplier_setting_is_the_contracts_multiplier(search_index, index_settings, tmp_path):
+    store = ConversationStore(tmp_path / "conversations.db")
+    bot = Assistant(index_settings.model_copy(update={"multiplier": 50}), store=store, index=search_index)
+    bot.warm_up()
+    reply = bot.run("Iron condor 5700/5750/6050/6100 for a 3.50 credit: max profit?")
+    (calc,) = reply.calculations
+    assert calc.inputs["multiplier"] == 50 and calc.outputs["max_profit"] == 175
+    assert "$175" in reply.answer
+    stated = bot.run("Iron condor 5700/5750/6050/6100 for a 3.50 credit, 2 contracts: max profit?")
+    assert stated.calculations[0].outputs["max_profit"] == 350
