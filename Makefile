@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install system-deps index eval bench clean
+.PHONY: run test install system-deps index eval bench cluster clean
 
 run: install index
 	$(BIN)/vixshield serve
@@ -26,11 +26,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's Chromium for the widget's browser tests.
+# Debian's Chromium for the widget's browser tests; PostgreSQL 15, Redis 7 and nginx for the
+# scale-out tests and `make cluster` (the tests start their own on free ports in temp folders).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
-	  || echo "warning: could not install chromium; browser tests will be skipped"; }
+	@{ command -v chromium >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 \
+	  && command -v nginx >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     chromium fonts-dejavu-core postgresql redis-server nginx >/dev/null) \
+	  || echo "warning: could not install chromium/postgresql/redis-server/nginx; those tests will be skipped"; }
 
 index: install
 	$(BIN)/vixshield index build
@@ -43,6 +46,11 @@ bench: install index
 	$(BIN)/python scripts/bench_retrieval.py
 	$(BIN)/python scripts/bench_api.py
 	$(BIN)/python scripts/bench_ask.py
+	$(BIN)/python scripts/bench_cluster.py
+
+# PostgreSQL + Redis + three replicas + nginx on http://127.0.0.1:8080 (scripts/cluster.sh).
+cluster: install system-deps index
+	scripts/cluster.sh
 
 clean:
 	rm -rf $(VENV) index/current index/build-*
