@@ -55,8 +55,31 @@ _MORE_STOP = set(
 )
 
 
+# Two words that name one thing: "stop loss" is not covered by a sentence that says "loss".
+PHRASES = [
+    (re.compile(pattern), joined)
+    for pattern, joined in [
+        (r"\bstop[- ]?loss(?:es)?\b|\bstops?\b(?= (?:out|at|level))", "stoploss"),
+        (r"\bprofit[- ]targets?\b|\btak(?:e|es|ing) (?:the )?profits?\b|\bprofit[- ]taking\b", "profittarget"),
+        (r"\bwin(?:ning)?[- ]rates?\b", "winrate"),
+        (r"\bmax(?:imum)? (?:profit|gain)\b", "maxprofit"),
+        (r"\bmax(?:imum)? loss\b", "maxloss"),
+    ]
+]
+
+
+_PHRASE_WORDS = {joined for _, joined in PHRASES}
+
+
 def content_words(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and w not in _MORE_STOP and len(w) > 1}
+    low = text.lower()
+    for pattern, joined in PHRASES:
+        low = pattern.sub(f" {joined} ", low)
+    return {
+        w if w in _PHRASE_WORDS else stem(w)
+        for w in _WORD.findall(low)
+        if w not in _STOP and w not in _MORE_STOP and len(w) > 1
+    }
 
 
 # Words a question about VixShield shares with every article: they name the topic, not the ask.
@@ -391,6 +414,11 @@ def comparison_sides(question: str) -> tuple[str, str] | None:
 def _surface(question: str, units: list[str]) -> list[str]:
     """The question's own words for focus units, in the question's order."""
     out = []
+    for pattern, joined in PHRASES:
+        match = pattern.search(question.lower())
+        if joined in units and match:
+            out.append(question[match.start() : match.end()])
+            question = question[: match.start()] + " " * (match.end() - match.start()) + question[match.end() :]
     for word in re.findall(r"[A-Za-z0-9][\w-]*%?", question):
         parts = [stem(w) for w in _WORD.findall(word.lower())]
         if any(p in units for p in parts) and word.lower() not in (o.lower() for o in out):

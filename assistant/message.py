@@ -12,7 +12,7 @@ import html
 import re
 
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>", re.S)
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")  # "4.00" and "5,746.5" are not sentence ends
 _LEANS_BACK = re.compile(r"^(?:it|this|that|these|those|they|so|and|but|then|if so)\b", re.I)
 
 
@@ -29,7 +29,7 @@ def the_question(text: str) -> str:
     """The question a message of several sentences asks: its last sentence with a question mark
     (with the sentence before it when the question leans on it: "...? Is that right?"). A message
     with no question mark is returned whole."""
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     asking = [i for i, s in enumerate(sentences) if s.endswith("?")]
     if not asking:
         return text

@@ -270,7 +270,7 @@ class Assistant:
         for hit in hits:
             if hit.chunk.kind == "article" and hit.chunk.source_id not in seen and len(related) < 3:
                 seen.add(hit.chunk.source_id)
-                related.append(Related(title=hit.chunk.title, url=hit.chunk.url))
+                related.append(Related(id=hit.chunk.source_id, title=hit.chunk.title, url=hit.chunk.url))
         return Draft(answer, grounded=False, related=related, state={"not_covered": True})
 
     def sentence_table(self):
@@ -281,14 +281,16 @@ class Assistant:
         return self._sentence_table[1]
 
     def advise(self, text: str, u: Understanding) -> Draft:
-        lead = (
-            "I can't tell you whether to place a trade: this is educational, not financial advice. "
-            "Here is how the VixShield methodology frames it:"
-        )
-        draft = self.explain(text, u, limit=2, require_evidence=False)
-        if not draft.grounded:
-            return Draft(f"{lead[:lead.index(' Here')]} {SCOPE_LINE}", grounded=False)
-        draft.answer = f"{lead}\n\n{draft.answer}"
+        """A request for a trade decision: never a yes or no; the methodology's framing where the
+        articles give one, else a plain statement that they don't."""
+        lead = "I can't tell you whether to place a trade: this is educational, not financial advice."
+        draft = self.explain(text, u, limit=2)
+        if draft.grounded:
+            draft.answer = f"{lead} Here is how the VixShield methodology frames it:\n\n{draft.answer}"
+        elif draft.related:
+            draft.answer = f"{lead} {draft.answer}"
+        else:
+            draft.answer = f"{lead} {SCOPE_LINE}"
         return draft
 
     def decline(self) -> Draft:

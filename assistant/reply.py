@@ -22,6 +22,7 @@ class Calculation(BaseModel):
 
 
 class Related(BaseModel):
+    id: str | None = Field(None, description="The article id (its page is /articles/<id> when url is null)")
     title: str
     url: str | None = None
 

@@ -31,7 +31,7 @@ def test_focus_drops_the_words_every_vixshield_question_shares(glossary):
 def test_focus_keeps_specific_glossary_terms_and_numbers(glossary):
     focus = focus_of("Do you take profits at 50% of max profit?", glossary)
     assert "50" in focus.numbers
-    assert stem("profit") in focus.words
+    assert {"profittarget", "maxprofit"} <= focus.words  # two-word names stay one unit
     generic = focus_of("What is the ALVH hedge for an iron condor?", glossary)
     assert not generic.terms  # ALVH and Iron Condor name the topic, not the ask
 
@@ -60,6 +60,14 @@ def test_a_word_inside_another_terms_name_does_not_cover_the_focus(glossary, tab
 def test_answer_type_of_a_question(question, kind):
     found = answer_type(question)
     assert (found.name if found else None) == kind
+
+
+def test_a_sentence_about_losses_does_not_cover_a_stop_loss(glossary, table):
+    focus = focus_of("Where should the stop loss go?", glossary)
+    assert "stoploss" in focus.words
+    loss_sentences = [s for s in table.sentences if " loss" in s.text and "stop" not in s.text.lower()]
+    assert loss_sentences
+    assert all("stoploss" not in s.words for s in loss_sentences)
 
 
 def test_a_figure_asked_in_days_needs_days():

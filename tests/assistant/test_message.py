@@ -38,3 +38,9 @@ def test_a_question_that_leans_on_the_sentence_before_brings_it():
 def test_a_message_without_a_question_mark_is_kept_whole():
     text = "Tell me about the second engine. I mean the leverage layer"
     assert the_question(text) == text
+
+
+def test_decimal_points_are_not_sentence_ends():
+    text = "Iron condor 5700/5750/6050/6100 for a 3.50 credit. Break-evens?"
+    assert the_question(text) == text
+    assert the_question("And what if I collected 4.00 instead?") == "And what if I collected 4.00 instead?"
