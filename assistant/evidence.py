@@ -35,6 +35,7 @@ MIN_COSINE = 0.25
 MIN_COVERAGE_ALONE = 0.3  # with MIN_COSINE_HIGH: a very close sentence may word the ask differently
 MIN_COSINE_HIGH = 0.5
 GLOSSARY_PENALTY = 0.05
+INSIDE_OTHER_TERM = 0.25  # credit for a focus word found only inside another glossary term's name
 
 _SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -51,6 +52,7 @@ def stem(word: str) -> str:
 
 _MORE_STOP = set(
     "during comes come get got gets really also just still ever even any some all s have has had having against around "
+    "him his her hers she he me my mine our ours your yours u ur im ive i'm i've through thru like lol "
     "together within without onto upon over under across toward towards via per".split()
 )
 
@@ -97,7 +99,7 @@ GENERIC = {
         "right proper correct standard specific exact precise details detail example examples instance "
         "should would could might must shall may vs versus different difference compare comparison between both "
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
-        "involves contain contains made use uses used using technical main key primary important common happen happens"
+        "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters"
     ).split()
 }
 
@@ -342,6 +344,8 @@ class SentenceTable:
                     got += w
             elif unit in s.words or unit in inside or SYNONYMS.get(unit, set()) & s.words:
                 got += w
+            elif unit in s.all_words:  # only inside another term's name ("earnings" in P/E Ratio)
+                got += INSIDE_OTHER_TERM * w
         return got / total if total else 1.0
 
     def score(self, question: str, query_vector: np.ndarray, glossary, focus: Focus | None = None, k: int = 12) -> list[Scored]:

@@ -13,7 +13,13 @@ import re
 
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")  # "4.00" and "5,746.5" are not sentence ends
-_LEANS_BACK = re.compile(r"^(?:it|this|that|these|those|they|so|and|but|then|if so)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?:is|was|are|does|do) (?:it|this|that)\b|^(?:why|how) (?:is|does|do|did) (?:it|this|that)\b", re.I)
+
+
+def _leans_back(sentence: str) -> bool:
+    """"Why is that?", "Is it?", "Right?": a short question that needs the sentence before it."""
+    words = len(sentence.split())
+    return words < 4 or (words < 8 and bool(_PRONOUN.search(sentence)))
 
 
 def strip_markup(text: str) -> str:
@@ -35,6 +41,6 @@ def the_question(text: str) -> str:
         return text
     last = asking[-1]
     start = last
-    while start > 0 and (_LEANS_BACK.match(sentences[start]) or len(sentences[start].split()) < 4):
+    while start > 0 and _leans_back(sentences[start]):
         start -= 1
     return " ".join(sentences[start : last + 1])
