@@ -138,6 +138,8 @@ class Plan:
             if not assistant.store.exists(self.conversation_id):
                 raise NotFound(f"no conversation with id {self.conversation_id!r}")
             return self.conversation_id, None
+        if not self.prior:
+            return None, None
         return None, context_state(self.prior, assistant.index.glossary)
 
 
