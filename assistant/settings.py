@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     header_timeout_s: float = Field(10.0, description="Seconds a connection may take to send a request's headers before it is closed")
     body_timeout_s: float = Field(10.0, description="Seconds a client may take to send a request body before it gets 408")
     keep_alive_s: float = Field(5.0, description="Seconds an idle keep-alive connection is held open")
-    multiplier: int = Field(100, description="SPX option contract multiplier (dollars per index point)")
+    multiplier: int = Field(100, description="SPX option contract multiplier (dollars per index point) the chat passes to the iron-condor and vertical-spread calculators")
     decline_threshold: float = Field(0.21, description="Minimum dense similarity of the best passage for a grounded answer")
     log_level: str = Field("info", description="Level of the JSON logs the HTTP service writes to stderr (debug, info, warning)")
     ready_wait_s: float = Field(30.0, description="How long an API request waits for the assistant to finish warming up before answering 503")

@@ -128,7 +128,8 @@ def missing_for(calculator: str, inputs: dict, focus: tuple[str, ...]) -> tuple[
 
 
 def request(calculator: str, inputs: dict, focus) -> CalcRequest:
-    chosen = focus_for(calculator, list(focus))
+    implied = [output for name, output in routes.get(calculator).implied_focus if name in inputs]
+    chosen = focus_for(calculator, list(dict.fromkeys([*implied, *focus])))
     return CalcRequest(calculator, inputs, missing_for(calculator, inputs, chosen), chosen)
 
 
@@ -149,8 +150,8 @@ def new_calculation(low: str, found: dict, named: list[str] | None = None) -> Ca
     has_key = any(k in inputs for k in route.key_inputs)
     if EXPLAIN.search(low) and not (COMPUTE_VERB.search(low) or (has_key and focus)):
         return None  # "Why are hedges oversized 2.8x?": a number quoted, nothing asked to compute
-    if not has_key and not (asks and inputs) and not COMPUTE_VERB.search(low):
-        return None
+    if not has_key and not (asks and inputs) and not (COMPUTE_VERB.search(low) and (inputs or focus)):
+        return None  # "I couldn't figure out what the ALVH adds to a condor": no input, no figure asked
     return request(calculator, inputs, focus)
 
 

@@ -94,7 +94,7 @@ BARE_FOLLOW_UP = {
     "example": "an example of {the}", "for example": "an example of {the}", "an example": "an example of {the}",
     "any examples": "an example of {the}", "really": "is it true about {the}",
 }
-LEAD_WORDS = re.compile(r"^(?:and|but|so|also|ok|okay|then|hmm|right)\b[\s,]*", re.I)
+LEAD_WORDS = re.compile(r"^(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|also|ok|okay|then|hmm|right)\b[\s,]*", re.I)
 
 
 # Position sizing for oneself: "How many condor contracts should I trade?", "how big should my position be

@@ -219,7 +219,7 @@ def test_dollar_credit_without_strikes_uses_100_as_the_line():
         ("5 lots", {"contracts": 5}),
         ("x3", {"contracts": 3}),
         ("two contracts", {"contracts": 2}),
-        ("P/L after 10 days", {"eval_days": 10}),
+        ("P/L after 10 days", {"at_days": 10}),
     ],
 )
 def test_market_inputs(phrase, expected):
@@ -1028,3 +1028,14 @@ def test_markup_is_stripped_before_understanding():
     u = understand('<p><b>What is the ALVH?</b></p>')
     assert u.intent is Intent.DEFINITION and u.term == "ALVH"
     assert understand("&nbsp;<span style=\"color:red\">what's MEV</span>&nbsp;").term == "MEV"
+
+
+def test_a_computing_verb_with_nothing_to_compute_is_no_calculation():
+    u = understand("One thing I couldn't figure out: what does the ALVH introduce to keep an iron condor from collapsing around FOMC surprises?")
+    assert u.intent is Intent.METHODOLOGY
+    assert understand("calculate the break-evens of my iron condor").intent is Intent.CALCULATION
+
+
+def test_a_definition_after_a_filler_word():
+    u = understand("Anyway, what is an iron condor?")
+    assert u.intent is Intent.DEFINITION and u.term.lower() == "iron condor"
