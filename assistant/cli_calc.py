@@ -192,47 +192,38 @@ def _with_data(calculator_name: str, raw: dict, csv_path: Path | None, date_colu
 # --- output ------------------------------------------------------------------------------------------
 
 TABLE_SKIP = {"quote"}  # long article quotes: in --json only
-PERCENT_KEYS = {"pop", "probability_iv", "effectiveness", "coverage", "confidence", "fraction"}
 
 
-def _number(key: str, value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if key in PERCENT_KEYS or key.startswith("p_"):
-            return f"{value * 100:.2f} %"
-        if value == 0:
-            return "0"
-        if abs(value) < 1e-4:
-            return f"{value:.3g}"
-        text = f"{value:,.2f}" if abs(value) >= 1000 else f"{value:.4f}"
-        return text.rstrip("0").rstrip(".")
-    return str(value)
+def _number(key: str, value, calculator: str | None = None) -> str:
+    """One output in its unit, formatted as chat answers format it (assistant/formatting.py)."""
+    from assistant.formatting import format_output
+
+    if isinstance(value, float) and value != 0 and abs(value) < 1e-4 and not isinstance(value, bool):
+        return f"{value:.3g}"
+    return format_output(calculator, key, value)
 
 
-def _rows(prefix: str, value, rows: list[tuple[str, str]]) -> None:
+def _rows(prefix: str, value, rows: list[tuple[str, str]], calculator: str | None = None) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
-            _rows(f"{prefix}.{key}" if prefix else key, item, rows)
+            _rows(f"{prefix}.{key}" if prefix else key, item, rows, calculator)
     elif isinstance(value, list) and value and isinstance(value[0], dict):
         for index, item in enumerate(value, 1):
-            text = ", ".join(f"{k} {_number(k, v)}" for k, v in item.items() if v is not None and k not in TABLE_SKIP)
+            text = ", ".join(f"{k} {_number(f'{prefix}.{k}', v, calculator)}" for k, v in item.items() if v is not None and k not in TABLE_SKIP)
             rows.append((f"{prefix}[{index}]", text))
     elif isinstance(value, list):
         if len(value) > 6:
             rows.append((prefix, f"({len(value)} values; see --json)"))
         elif value:
-            rows.append((prefix, ", ".join(_number(prefix.rsplit(".", 1)[-1], v) for v in value)))
+            rows.append((prefix, ", ".join(_number(prefix, v, calculator) for v in value)))
     elif value is not None:
-        rows.append((prefix, _number(prefix.rsplit(".", 1)[-1], value)))
+        rows.append((prefix, _number(prefix, value, calculator)))
 
 
 def render_table(result: dict) -> str:
     """The outputs as a two-column table, numbers rounded for reading (JSON keeps full precision)."""
     rows: list[tuple[str, str]] = []
-    _rows("", result["outputs"], rows)
+    _rows("", result["outputs"], rows, result["calculator"])
     width = max((len(key) for key, _ in rows), default=0)
     return "\n".join([result["calculator"], "-" * len(result["calculator"])] + [f"{key.ljust(width)}  {text}" for key, text in rows])
 

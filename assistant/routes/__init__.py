@@ -10,6 +10,8 @@ A route holds everything the chat knows about its calculator, in one place:
   (how to ask for a missing input), ``market``/``market_outputs`` (inputs needed only when one
   of those outputs is asked);
 - ``claims``: (rank, predicate) pairs choosing it from the inputs a message states;
+- ``implied_focus``: (input, output) pairs: a message that states the input asks for the output
+  (a what-if date or level asks for the what-if P/L);
 - ``focus``: words asking for a figure -> its output fields;
 - ``outputs``: every output with its unit ($, points, %, per day, per vol point, ratio, count...),
   read by the one formatting module (assistant/formatting.py) for chat answers and ``vixshield calc``;
@@ -83,6 +85,7 @@ class Route:
     plain_names: Mapping[str, str] = field(default_factory=dict)
     market: tuple[str, ...] = ()  # inputs needed only when one of market_outputs is asked
     market_outputs: frozenset[str] = frozenset()
+    implied_focus: tuple[tuple[str, str], ...] = ()  # (input, output): stating the input asks for the output
     assemble: Callable[[dict, dict], None] | None = None  # (found, inputs) -> fills inputs in place
     gaps: Callable[[dict, tuple], list[str]] | None = None  # (inputs, focus) -> missing input names; None = generic
     moves_spot: bool = True  # "what if SPX drops 2%?" moves a remembered spot

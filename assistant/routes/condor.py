@@ -28,7 +28,17 @@ GREEK_FOCUS = (
     (r"theo(?:retical)? value|fair value|\bworth\b|mark to market|\bprice of\b|\bhow much is\b", ("theo_value", "price")),
 )
 
+# What-if inputs (calculators/whatif.py): a later date, index level and volatility. Stating one asks for
+# the what-if P/L, which needs the market inputs.
+WHAT_IF = ("at_days", "at_spot", "iv_shift", "at_iv")
+WHAT_IF_FOCUS = (
+    r"\bp\s*/\s*l\b(?!\s*(?:curve|chart|diagram))|\bp&l\b(?!\s*(?:curve|chart))|\bpnl\b|profit\s+(?:or|and)\s+loss|"
+    r"\bwhat (?:would|will) (?:i|it|my position) (?:make|lose|be worth)|\bam i (?:up|down)\b|\bwhere (?:would|will) i (?:be|stand)\b",
+    ("what_if",),
+)
+
 FOCUS = (
+    WHAT_IF_FOCUS,
     (
         r"probabilit\w* of (?:a |the )?max(?:imum)? (?:profit|gain)|(?:chance|odds) of (?:a |the )?max(?:imum)? profit|"
         r"(?:chance|odds|probabilit\w*) of keeping (?:the )?(?:full|whole|entire) credit",
@@ -84,12 +94,28 @@ OUTPUTS = (
     Output("notes", "text", "Notes"),
 )
 MARKET_OUTPUTS = frozenset(
-    {"pop", "p_max_profit", "p_max_loss", "p_touch_short_put", "p_touch_short_call", "expected_value", "theo_value", "greeks", "expected_move"}
+    {"pop", "p_max_profit", "p_max_loss", "p_touch_short_put", "p_touch_short_call", "expected_value", "theo_value", "greeks",
+     "expected_move", "what_if"}
 )
 
 
+def assemble_what_if(found: dict, inputs: dict) -> None:
+    """"A week before expiry" is at_days = days - 7; "if SPX drops to 5800" is a what-if level only while a
+    what-if is under way; a new IV level replaces a shift and the other way round."""
+    if "if_spot" in found:  # "what if SPX drops to 5800?": a what-if level when a what-if is under way, else the spot
+        inputs["at_spot" if any(name in inputs for name in WHAT_IF) else "spot"] = found["if_spot"]
+    if "before_expiry" in found and "days" in inputs and "at_days" not in found:
+        inputs["at_days"] = tidy(max(inputs["days"] - found["before_expiry"], 0))
+    if "at_iv" in found:
+        inputs.pop("iv_shift", None)
+    elif "iv_shift" in found:
+        inputs.pop("at_iv", None)
+
+
 def assemble(found: dict, inputs: dict) -> None:
-    """Shorts named without roles ("sell the 5700 put and 6100 call") and wings ("50 points further out")."""
+    """Shorts named without roles ("sell the 5700 put and 6100 call") and wings ("50 points further out");
+    the what-if inputs (assemble_what_if)."""
+    assemble_what_if(found, inputs)
     for kind, strike in found.get("options", []):
         if f"short_{kind}" not in found and ("put_wing" in found or "call_wing" in found):
             inputs[f"short_{kind}"] = strike
@@ -115,7 +141,7 @@ def add_position_dollars(result: dict, name: str) -> None:
         out[f"{name}_dollars"] = out[name] * (inp.get("multiplier") or 100) * (inp.get("contracts") or 1)
 
 
-_ORDER = ["breakevens", "max_profit", "max_loss", "risk_reward", "pop", "p_max_profit", "p_max_loss", "p_touch_short_put",
+_ORDER = ["what_if", "breakevens", "max_profit", "max_loss", "risk_reward", "pop", "p_max_profit", "p_max_loss", "p_touch_short_put",
           "p_touch_short_call", "expected_value", "theo_value", "expected_move", "greeks", "widths"]
 _ALIASES = {"lower_breakeven": "breakevens", "upper_breakeven": "breakevens", "put_width": "widths", "call_width": "widths",
             "delta": "greeks", "gamma": "greeks", "theta": "greeks", "vega": "greeks"}
@@ -155,7 +181,28 @@ def _lines(key: str, calc: Calculation, focus: tuple[str, ...]) -> list[str]:
         return [f"Theoretical value (what it costs to buy back now): {fmt_points(get('theo_value'))} points per contract{whole}"]
     if key == "expected_move":
         return [f"Expected move (spot × IV × √T): ±{fmt_number(get('expected_move'))} points"]
+    if key == "what_if":
+        return what_if_lines(calc)
     return []
+
+
+def what_if_lines(calc: Calculation) -> list[str]:
+    """The what-if P/L with the assumptions it rests on, or why it could not be priced."""
+    w = calc.outputs.get("what_if")
+    if not w:
+        notes = [n for n in calc.outputs.get("notes") or [] if "what-if" in n.lower() or "at_" in n]
+        return [f"What-if P/L: not priced ({notes[0].rstrip('.')})."] if notes else []
+    ivs = sorted({round(v, 6) for v in (w.get("ivs") or {}).values()})
+    iv_text = fmt_pct(ivs[0]) if len(ivs) == 1 else "per leg " + ", ".join(f"{k.replace('_', ' ')} {fmt_pct(v)}" for k, v in w["ivs"].items())
+    shift = w.get("iv_shift") or 0
+    shift_text = f" (shifted {'+' if shift > 0 else ''}{fmt_number(shift)} vol points)" if shift else ""
+    return [
+        f"What-if P/L on day {fmt_number(w['at_days'])} ({fmt_number(w['days_remaining'])} days left), SPX {fmt_number(w['spot'])}, "
+        f"IV {iv_text}{shift_text}: **{fmt_money(w['pnl'])}** for the position "
+        f"({fmt_points(w['pnl_points'])} points = {fmt_money(w['pnl_per_contract'])} per contract)",
+        f"Cost to close then: {fmt_points(w['value_points'])} points per contract; Black–Scholes–Merton per leg, "
+        f"rate {fmt_pct(w.get('rate') or 0)}, dividend yield {fmt_pct(w.get('dividend') or 0)}",
+    ]
 
 
 def compose(calc: Calculation, focus: tuple[str, ...]) -> str:
@@ -198,7 +245,7 @@ ROUTE = routes.register(
     Route(
         name="iron-condor",
         topic="iron condor",
-        fields=(*CONDOR_STRIKES, "credit", "contracts", "spot", "iv", "days", "rate", "dividend", "eval_days"),
+        fields=(*CONDOR_STRIKES, "credit", "contracts", "spot", "iv", "days", "rate", "dividend", *WHAT_IF),
         required=(*CONDOR_STRIKES, "credit"),
         key_inputs=CONDOR_STRIKES,
         outputs=OUTPUTS,
@@ -214,6 +261,7 @@ ROUTE = routes.register(
         },
         market=("spot", "iv", "days"),
         market_outputs=MARKET_OUTPUTS,
+        implied_focus=tuple((name, "what_if") for name in WHAT_IF),
         assemble=assemble,
         compose=compose,
         run=run,

@@ -6,7 +6,7 @@ from assistant import routes
 from assistant.formatting import fmt_money, fmt_number, fmt_points
 from assistant.reply import Calculation
 from assistant.routes import Output, Route
-from assistant.routes.condor import POSITION_FOCUS
+from assistant.routes.condor import POSITION_FOCUS, WHAT_IF, WHAT_IF_FOCUS, assemble_what_if, what_if_lines
 from assistant.understand.slots import CONDOR_STRIKES
 from assistant.understand.text import tidy
 
@@ -25,7 +25,9 @@ OUTPUTS = (
 
 
 def assemble(found: dict, inputs: dict) -> None:
-    """The side named (a put or a call spread), its short and long strikes, a wing for the long one."""
+    """The side named (a put or a call spread), its short and long strikes, a wing for the long one;
+    the what-if inputs as for the iron condor."""
+    assemble_what_if(found, inputs)
     for kind in ("put", "call"):
         if f"short_{kind}" in found or f"long_{kind}" in found:
             inputs["kind"] = kind
@@ -55,6 +57,8 @@ def compose(calc: Calculation, focus: tuple[str, ...]) -> str:
         f"- Risk/reward: {fmt_number(out['risk_reward'])} to 1",
         f"- Width: {fmt_number(out['width'])} points",
     ]
+    if "what_if" in focus or out.get("what_if"):
+        lines[1:1] = [f"- {line}" for line in what_if_lines(calc)]
     return "\n".join(lines)
 
 
@@ -71,14 +75,17 @@ ROUTE = routes.register(
     Route(
         name="vertical-spread",
         topic="credit spread",
-        fields=("kind", "short_strike", "long_strike", "credit", "contracts"),
+        fields=("kind", "short_strike", "long_strike", "credit", "contracts", "spot", "iv", "days", "rate", "dividend", *WHAT_IF),
         required=("kind", "short_strike", "long_strike", "credit"),
         key_inputs=("short_strike", "long_strike"),
         outputs=OUTPUTS,
         subjects=r"\b(?:put|call) (?:credit )?(?:spread|vertical)\b|\bvertical\b|\bbull put\b|\bbear call\b|\bcredit spread\b",
         rank=7,
         claims=((70, _claims), (100, _named_with_a_price)),
-        focus=POSITION_FOCUS[2:] + ((r"wing widths?|\bwidths?\b|how wide", ("put_width", "call_width", "width")),),  # one break-even
+        focus=(WHAT_IF_FOCUS, *POSITION_FOCUS[2:], (r"wing widths?|\bwidths?\b|how wide", ("put_width", "call_width", "width"))),  # one break-even
+        market=("spot", "iv", "days"),
+        market_outputs=frozenset({"what_if"}),
+        implied_focus=tuple((name, "what_if") for name in WHAT_IF),
         plain_names={"short_strike": "the short strike", "long_strike": "the long strike"},
         assemble=assemble,
         compose=compose,

@@ -353,15 +353,64 @@ def read_count(scan: Scan, found: dict) -> None:
         found["contracts"] = int(number(m["v"]))
 
 
-def read_time(scan: Scan, found: dict) -> None:
-    """Days to expiry ("30 days", "45 DTE", "three weeks", "2 months" = 61) and an evaluation day."""
+_SPAN = rf"(?P<n>{NUM}|{WORDS})\s*-?\s*(?P<u>days?|weeks?|wks?)"
+_IV = r"(?:implied\s+vol(?:atility)?|iv|vol(?:atility)?)"
+_UP = r"(?:rises?|rose|risen|goes\s+up|gone\s+up|went\s+up|jumps?|jumped|climbs?|climbed|increases?|increased|spikes?|spiked|is\s+up|up)"
+_DOWN = r"(?:falls?|fell|fallen|drops?|dropped|declines?|declined|decreases?|decreased|goes\s+down|went\s+down|is\s+down|down|eases?|eased)"
+_CHANGE = rf"(?:has\s+|had\s+|have\s+)?(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
+
+
+def _span_days(m: re.Match) -> int | float:
+    n = number(m["n"])
+    return tidy(n * 7 if m["u"].startswith("w") else n)
+
+
+def read_what_if(scan: Scan, found: dict) -> None:
+    """A what-if for a position: a later date, index level and volatility.
+
+    - ``at_days``: "in ten days", "10 days from now", "after 10 days", "at day 10", "in 10 days' time";
+      ``before_expiry``: "a week before expiry" (the route turns it into at_days = days - 7);
+    - ``at_spot``: "if SPX is at 5,800 in ten days", "my P/L if the index drops to 5800", "SPX at 5,800 in
+      ten days"; without a date or P/L words, ``if_spot`` (the route makes it at_spot or spot);
+    - ``iv_shift`` in vol points: "if IV rises 5 points", "vol down 3 vol points", "IV +5 points";
+    - ``at_iv``: "if IV has risen to 23%", "with IV falling to 15%".
+    A span that is a time to expiry ("expiring in 30 days", "30 days to expiry") is left to read_time.
+    """
     m = scan.first(
-        rf"\b(?:after|at\s+day)\s+(?P<n>{NUM})\s*(?:days?)?\b(?!\s*(?:to|until|till)\s+expir)",
-        rf"{START}(?P<n>{NUM})\s+days?\s+from\s+(?:now|today)",
-        rf"\bin\s+(?P<n>{NUM})\s+days?'?\s+time",
+        rf"(?<!expir)(?<!expiring\s)(?<!expires\s)\b(?:in|after|within)\s+{_SPAN}(?:'?\s+time)?(?:\s+from\s+(?:now|today))?\b(?!\s*(?:to|until|till|before|left)\b)",
+        rf"{START}{_SPAN}\s+from\s+(?:now|today)",
+        rf"\bat\s+day\s+(?P<n>{NUM})(?P<u>)",
     )
     if m:
-        found["eval_days"] = tidy(number(m["n"]))
+        found["at_days"] = _span_days(m)
+    m = scan.first(rf"{START}(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+)?expir\w*")
+    if m:
+        found["before_expiry"] = _span_days(m)
+    where = r"(?:spx|spot|the\s+index|the\s+market|it|the\s+underlying)"
+    m = scan.first(
+        rf"\bif\s+{where}\s+(?:is|was|were|goes|went|gets|moves?|falls?|drops?|rises?|rallies|trades?|sits|closes|ends|settles|hits)"
+        rf"(?:\s+(?:back|down|up))?\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
+        rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
+    )
+    if m:
+        # "if SPX is at 5,800 in ten days" / "my P/L if SPX drops to 5800" value the position there; a bare
+        # "what if SPX drops to 5800?" moves the spot, unless the remembered position has a what-if (the route decides)
+        dated = "at_days" in found or "before_expiry" in found or re.search(r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss", scan.text)
+        found["at_spot" if dated else "if_spot"] = tidy(number(m["v"]))
+    m = scan.first(rf"\b{_IV}\s+{_CHANGE}\s+to\s+(?P<v>{NUM}){PCT}", rf"\bwith\s+{_IV}\s+(?:{_UP}|{_DOWN}|falling|rising)\s+to\s+(?P<v>{NUM}){PCT}")
+    if m:
+        found["at_iv"] = fraction(number(m["v"]), bool(m["p"]))
+    m = scan.first(
+        rf"\b{_IV}\s+(?:has\s+|had\s+)?(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?(?P<v>{NUM}|{WORDS})\s*(?:vol(?:atility)?\s+)?(?:points?|pts?)\b",
+        rf"\b{_IV}\s*(?:shift\s*(?:of|=|:)?\s*)?(?P<dir>[+-])\s*(?P<v>{NUM})\s*(?:vol(?:atility)?\s+)?(?:points?|pts?)?\b(?!\s*%)",
+    )
+    if m:
+        down = m["dir"] == "-" or re.fullmatch(_DOWN, m["dir"]) is not None
+        found["iv_shift"] = tidy(-number(m["v"]) if down else number(m["v"]))
+
+
+def read_time(scan: Scan, found: dict) -> None:
+    """Days to expiry ("30 days", "45 DTE", "three weeks", "2 months" = 61)."""
     # Years are never a time to expiry here ("I've traded for three years", "college in three years"),
     # nor is a span of the past ("5 months ago", "for the past 2 months", "62 years old").
     units = r"(?P<u>days?|d|dte|weeks?|wks?|months?|mos?)"
@@ -471,6 +520,7 @@ READERS: tuple[tuple[Callable[[Scan, dict], None], Callable[[str], bool]], ...] 
     (read_vix, lambda low: True),
     (read_credit, lambda low: True),
     (read_count, lambda low: True),
+    (read_what_if, lambda low: True),
     (read_time, lambda low: True),
     (read_rates, lambda low: True),
     (read_iv, lambda low: True),

@@ -13,7 +13,8 @@ CONDOR = (
 
 
 def _check_contract(reply: dict) -> None:
-    assert set(reply) == {"conversation_id", "answer", "citations", "calculations", "grounded"}
+    assert set(reply) == {"conversation_id", "answer", "citations", "calculations", "grounded", "related"}
+    assert reply["related"] == [] or reply["grounded"] is False  # related articles only on a decline
     assert isinstance(reply["conversation_id"], str) and reply["conversation_id"]
     assert isinstance(reply["answer"], str) and reply["answer"].strip()
     assert isinstance(reply["grounded"], bool)
@@ -21,6 +22,8 @@ def _check_contract(reply: dict) -> None:
         assert set(c) == {"id", "source_id", "title", "url", "text"}
     for c in reply["calculations"]:
         assert set(c) == {"calculator", "inputs", "outputs"}
+    for r in reply["related"]:
+        assert set(r) == {"id", "title", "url"}
 
 
 def test_chat_contract_and_conversation(http):

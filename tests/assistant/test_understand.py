@@ -891,7 +891,7 @@ def test_every_registered_calculator_has_one_route_whose_fields_are_its_inputs()
     for route in routes.all_routes():
         properties = set(registry.get(route.name).inputs.model_json_schema()["properties"])
         if route.name != "correlation":  # the correlation route describes its data; its run loads the series
-            assert set(route.fields) - {"eval_days"} <= properties, route.name  # eval_days: the condor's old name of at_days
+            assert set(route.fields) <= properties, route.name
         assert set(route.required) <= set(route.fields) or route.gaps is not None, route.name
         assert set(route.key_inputs) <= set(route.fields), route.name
         outputs = set(route.output_names)
