@@ -1,7 +1,8 @@
 """The chat cases, end to end, against a REAL served app.
 
 A session fixture starts ``vixshield serve`` on a free port with a temporary
-database (the same launcher as ``scripts/eval_chat.py``) and waits for /readyz.
+database (``assistant.testing.server``, the launcher ``scripts/eval_chat.py`` uses too) and
+waits for /readyz.
 Then:
   (a) ``../shared/eval/score_chat.py`` on ``../shared/eval/dev-cases.jsonl`` exits 0;
   (b) the cases of ``tests/data/chat-cases.jsonl``, checked turn by turn with the
@@ -99,16 +100,11 @@ def scorer(shared):
 
 @pytest.fixture(scope="session")
 def chat_server(tmp_path_factory):
-    launcher = _load("eval_chat", ROOT / "scripts" / "eval_chat.py")
-    tmp = tmp_path_factory.mktemp("chat-cases")
-    proc, base, log = launcher.start_server(tmp)
-    try:
-        launcher.wait_ready(base, proc, 600)
-    except RuntimeError as err:
-        launcher.stop_server(proc)
-        pytest.fail(f"{err}\n{log.read_text(errors='replace')[-3000:]}")
-    yield base
-    launcher.stop_server(proc)
+    from assistant.testing.server import start_server
+
+    server = start_server(tmp_path_factory.mktemp("chat-cases"))  # rate limits lifted, temp database
+    yield server.base_url
+    server.stop()
 
 
 def test_shared_dev_cases_all_pass(chat_server, shared):

@@ -47,7 +47,8 @@ ADVICE = [
     rf"{CLAUSE_START}(?:do|can|must)\s+(?:i|we)\s+{DECISION}\b[^.?!]*\b(?:now|today|tomorrow|yet|here|already|right away|at this point)\b",
     rf"{CLAUSE_START}(?:so\s+|ok\s+|okay\s+)?is\s+(?:it|now|this|today)\s+(?:the\s+|a\s+good\s+)?time\s+to\s+{DECISION}\b",
     r"\bdo you think (?:i|we) should\b",
-    r"\bwould you\s+(?:\w+\s+)?(?:buy|sell|short|trade|put on|enter|open|take|do|hold|close|go|get)\b",
+    r"\bwould you\s+(?:\w+\s+)?(?:buy|sell|short|trade|put on|enter|open|take|do|hold|close|go|get|put|invest|allocate|risk|move)\b",
+    r"\b(?:is|was|would)\s+it\s+(?:be\s+)?(?:smart|wise|a\s+good\s+idea|a\s+bad\s+idea|dumb|crazy|stupid|safe|ok|okay|too\s+risky|risky)\s+(?:for\s+me\s+)?to\b",
     r"\b(?:is|isn't|is it)\s+(?:now|it|this|today|tomorrow|this week)\s+(?:a\s+)?(?:good|bad|right|great|smart)\s+(?:time|moment|day|idea|entry|trade)",
     r"\b(?:good|right|best) (?:time|moment|day) to (?:buy|sell|enter|trade|open|short|get into|put on)",
     r"\bwhat (?:should|shall|would you have|do you want) (?:i|me|we) (?:to )?(?:trade|buy|sell|do)\b",
@@ -101,6 +102,8 @@ LEAD_WORDS = re.compile(r"^(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|
 # with a $50k account?". Not a sizing a calculator does ("how many VIX calls should I buy to offset the loss?").
 SIZING = [
     r"\bhow (?:many|much)\b[^.?!]*?\b(?:should|shall)\s+(?:i|we)\s+(?:trade|sell|buy|open|put on|risk|allocate|use|run|hold|start with|do|put)\b",
+    r"\bhow (?:many|much)\b[^.?!]*?\b(?:should|shall)\s+(?:someone|somebody|one|a\s+trader|a\s+person|people|traders)\b[^.?!]*?"
+    r"\b(?:trade|trading|sell|selling|buy|buying|open|opening|put on|risk|risking|allocate|allocating|run|running|hold|holding)\b",
     r"\bhow (?:big|large)\s+(?:should|shall)\s+(?:my|our|the|a)\s+(?:[\w-]+\s+){0,2}?(?:positions?|trades?|size|allocation|bets?|book)\b",
     r"\b(?:what|which)\s+(?:position\s+|trade\s+)?size\s+(?:should|shall)\s+(?:i|we)\b",
 ]

@@ -38,8 +38,11 @@ MARKET = ("spot", "iv", "days")
 # not quoted as an input ("correlation 0.6", "VIX beta 4" are inputs of other calculators).
 DATA_STAT = (
     r"\bcorrelat\w*|\bpearson\b|\bspearman\b|\bkendall\b|\btau\b|\bbeta\b|\br[- ]?squared\b|\br2\b|r\u00b2|"
-    r"\bregress\w*|\brelationship\b|\bmove together\b|\bco-?move\w*"
+    r"\bregress\w*|\brelationship\b|\bmove together\b|\bco-?move\w*|\bmoves?\s+(?:in\s+)?opposite\b|\binverse(?:ly)?\b|"
+    r"\bopposite\s+directions?\b|\bnegatively\s+related\b|\banti-?correlat\w*"
 )
+# The S&P 500 under the names traders use for it in a data question ("do stocks and the VIX move opposite?").
+SPX_NAMES = r"\b(?:spx|s&p(?:\s*500)?|sp\s?500|stocks?|equities|the\s+(?:stock\s+)?market)\b"
 CSV_PATH = r"(?P<path>(?:~|\.{1,2})?(?:/?[\w.-]+/)*[\w.-]+\.csv)\b"
 SERIES_NAMES = r"spx|vix"
 
@@ -51,7 +54,7 @@ def read_data(scan: Scan, found: dict) -> None:
     text = scan.text
     stats = [m for m in re.finditer(DATA_STAT, text) if not re.match(rf"\s*{AT}{SIGN}{NUM}", text[m.end() :])]
     path = re.search(CSV_PATH, scan.original)
-    both = re.search(r"\bspx\b", text) and re.search(r"\bvix\b", text)
+    both = re.search(SPX_NAMES, text) and re.search(r"\bvix\b", text)
     if not stats or not (both or path):
         return
     data: dict = {"x": "spx", "y": "vix"}

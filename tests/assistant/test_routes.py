@@ -148,3 +148,17 @@ def test_theo_value_per_contract_in_points_and_for_the_position_in_dollars():
 def test_the_contract_footnote_only_where_contracts_exist():
     with_contracts = {r.name for r in routes.all_routes() if r.contracts}
     assert with_contracts == {"iron-condor", "vertical-spread", "option", "implied-vol", "vix-hedge"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do stocks and the VIX really move opposite each other? show me from the sample data",
+        "correlation between the S&P 500 and VIX daily returns?",
+    ],
+)
+def test_the_sp500_under_other_names_is_a_data_question(question):
+    from assistant.understand import Intent, understand
+
+    u = understand(question, None)
+    assert u.intent is Intent.CALCULATION and u.calc.calculator == "correlation"

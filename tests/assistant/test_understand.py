@@ -1039,3 +1039,15 @@ def test_a_computing_verb_with_nothing_to_compute_is_no_calculation():
 def test_a_definition_after_a_filler_word():
     u = understand("Anyway, what is an iron condor?")
     assert u.intent is Intent.DEFINITION and u.term.lower() == "iron condor"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Is it smart to sell a condor into tomorrow's FOMC?",
+        "would you put 20% of my IRA into UVXY?",
+        "How many SPX condors should someone with 2 kids and a 100k IRA be running?",
+    ],
+)
+def test_opinions_on_ones_own_trade_are_advice(message):
+    assert understand(message).intent is Intent.ADVICE
