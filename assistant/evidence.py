@@ -53,6 +53,7 @@ def stem(word: str) -> str:
 _MORE_STOP = set(
     "during comes come get got gets really also just still ever even any some all s have has had having against around "
     "him his her hers she he me my mine our ours your yours u ur im ive i'm i've through thru like lol "
+    "isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
     "together within without onto upon over under across toward towards via per".split()
 )
 
@@ -135,6 +136,8 @@ SYNONYMS = {
         "built": "design designed",
         "remove": "eliminate eliminates",
         "measure": "evaluate quantify",
+        "judge": "evaluate assess measure",
+        "assess": "evaluate",
         "activate": "trigger triggers",
         "test": "backtest backtests simulation simulations",
         "expiration": "maturity maturities",
@@ -158,6 +161,7 @@ ANSWER_TYPES = [
         re.compile(
             r"\bhow (?:many|much|long|often|far|big|large|wide|soon)\b|\bwhat (?:percent(?:age)?|size|level|ratio|threshold|"
             r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|"
+            r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta)s?\b|"
             r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike)s?\b|\bby what\b|"
             r"\bwhat \w+ (?:delta|dte|percentage)\b"
         ),
@@ -283,6 +287,7 @@ class Scored:
     coverage: float
     typed: bool  # carries the answer type asked for (True when none is asked)
     score: float
+    names_ok: bool = True  # holds every two-word name (PHRASES) the question uses
 
 
 @dataclass
@@ -368,7 +373,8 @@ class SentenceTable:
             cov = self.coverage(focus, s, glossary)
             typed = carries(focus.kind, question, s.text)
             bonus = (0.05 if typed and focus.kind else 0.0) - (GLOSSARY_PENALTY if s.chunk.kind == "glossary" else 0.0)
-            out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + 0.3 * cov + bonus))
+            names_ok = all(unit in s.words for unit in focus.words & _PHRASE_WORDS)
+            out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + 0.3 * cov + bonus, names_ok))
         out.sort(key=lambda x: -x.score)
         return out[:k]
 
@@ -385,8 +391,9 @@ class SentenceTable:
 
 def is_evidence(x: Scored) -> bool:
     """A sentence that answers the ask: it carries the answer type and enough of the focus,
-    the more of the focus the less similarity it needs."""
-    if not x.typed or x.coverage < MIN_COVERAGE_ALONE:
+    the more of the focus the less similarity it needs; a two-word name the question uses
+    ("stop loss", "profit target") must be in it."""
+    if not x.typed or x.coverage < MIN_COVERAGE_ALONE or not x.names_ok:
         return False
     return x.coverage >= MIN_COVERAGE and x.cosine >= MIN_COSINE or x.cosine >= MIN_COSINE_HIGH
 

@@ -19,7 +19,7 @@ _PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?
 def _leans_back(sentence: str) -> bool:
     """"Why is that?", "Is it?", "Right?": a short question that needs the sentence before it."""
     words = len(sentence.split())
-    return words < 4 or (words < 8 and bool(_PRONOUN.search(sentence)))
+    return words < 4 or (words < 8 and bool(_PRONOUN.search(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them)\b", sentence, re.I)))
 
 
 def strip_markup(text: str) -> str:
@@ -40,6 +40,8 @@ def the_question(text: str) -> str:
     if not asking:
         return text
     last = asking[-1]
+    if last + 1 < len(sentences) and sum(len(s.split()) for s in sentences[last + 1 :]) <= 5:
+        last = len(sentences) - 1  # "...earning its keep? what metrics": a short tail belongs to the question
     start = last
     while start > 0 and _leans_back(sentences[start]):
         start -= 1

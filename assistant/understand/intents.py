@@ -50,7 +50,10 @@ ADVICE = [
     r"\bwould you\s+(?:\w+\s+)?(?:buy|sell|short|trade|put on|enter|open|take|do|hold|close|go|get|put|invest|allocate|risk|move)\b",
     r"\b(?:is|was|would)\s+it\s+(?:be\s+)?(?:smart|wise|a\s+good\s+idea|a\s+bad\s+idea|dumb|crazy|stupid|safe|ok|okay|too\s+risky|risky)\s+(?:for\s+me\s+)?to\b",
     r"\b(?:is|isn't|is it)\s+(?:now|it|this|today|tomorrow|this week)\s+(?:a\s+)?(?:good|bad|right|great|smart)\s+(?:time|moment|day|idea|entry|trade)",
-    r"\b(?:good|right|best) (?:time|moment|day) to (?:buy|sell|enter|trade|open|short|get into|put on)",
+    r"\b(?:good|right|best|bad) (?:time|moment|day|idea)(?: for (?:me|us))? to (?:buy|sell|enter|trade|open|short|get into|put on|load up|add|go long|go short|get in|get out)",
+    rf"{CLAUSE_START}(?:so\s+)?(?:do|should|can|shall)\s+(?:i|we)\s+{DECISION}\b[^.?!]*\bor\b",  # "do I roll it down or take the L?"
+    r"\b(?:u|you|ya)\s+think\b[^.?!]*\b(?:too\s+(?:much|many|big|risky|aggressive)|enough|ok|okay|fine|safe|smart|wise)\b",
+    r"\btoo\s+(?:much|many|big|risky|aggressive)\s+for\s+(?:me|my\s+account|my\s+size)\b",
     r"\bwhat (?:should|shall|would you have|do you want) (?:i|me|we) (?:to )?(?:trade|buy|sell|do)\b",
     r"\b(?:do|would|can) you recommend\b|\brecommend (?:me )?(?:a|an|some|which|what)\b|\byour (?:pick|recommendation|tip)s?\b",
     r"\b(?:tell|give) me (?:a |what to )(?:trade|buy|sell|tip|pick)\b",

@@ -140,6 +140,13 @@ def read_strikes(scan: Scan, found: dict) -> None:
         for one in re.finditer(rf"(?P<v>{NUM})\s*(?:strike\s+)?(?P<k>put|call)", m["legs"]):
             put(f"{side}_{one['k']}", one["v"])
 
+    # "call credit spread, short 6100 long 6150": the side named once for the whole spread
+    kinds = set(re.findall(r"\b(put|call)s?\b", scan.text))
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        for m in scan.take(rf"\b(?P<side>short|long|sold|sell|bought|buy)\s+(?:the\s+)?(?:strike\s+)?{AT}(?P<v>{NUM})\b(?!\s*(?:put|call|%|/))"):
+            put(f"{'short' if m['side'] in ('short', 'sold', 'sell') else 'long'}_{kind}", m["v"])
+
     # "short strikes 5850 and 6150": roles not named, so the lower is the put
     m = scan.first(rf"\bshort(?:s|\s+strikes?)\s+(?:are\s+|at\s+|of\s+)?(?P<a>{NUM})\s*(?:and|/|,|-|&)\s*(?P<b>{NUM})")
     if m:
@@ -358,9 +365,13 @@ def read_count(scan: Scan, found: dict) -> None:
 
 _SPAN = rf"(?P<n>{NUM}|{WORDS})\s*-?\s*(?P<u>days?|weeks?|wks?)"
 _IV = r"(?:implied\s+vol(?:atility)?|iv|vol(?:atility)?)"
-_UP = r"(?:rises?|rose|risen|goes\s+up|gone\s+up|went\s+up|jumps?|jumped|climbs?|climbed|increases?|increased|spikes?|spiked|is\s+up|up)"
+_UP = (
+    r"(?:rises?|rose|risen|goes\s+up|gone\s+up|went\s+up|jumps?|jumped|climbs?|climbed|increases?|increased|spikes?|spiked|"
+    r"pops?|popped|surges?|surged|soars?|soared|explodes?|exploded|expands?|expanded|is\s+up|up)"
+)
 _DOWN = r"(?:falls?|fell|fallen|drops?|dropped|declines?|declined|decreases?|decreased|goes\s+down|went\s+down|is\s+down|down|eases?|eased)"
-_CHANGE = rf"(?:has\s+|had\s+|have\s+)?(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
+_ALSO = r"(?:(?:also|then|suddenly|really|just|instantly)\s+)?"
+_CHANGE = rf"{_ALSO}(?:has\s+|had\s+|have\s+)?{_ALSO}(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
 
 
 def _span_days(m: re.Match) -> int | float:
@@ -372,7 +383,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
     """A what-if for a position: a later date, index level and volatility.
 
     - ``at_days``: "in ten days", "10 days from now", "after 10 days", "at day 10", "in 10 days' time";
-      ``before_expiry``: "a week before expiry" (the route turns it into at_days = days - 7);
+      ``before_expiry``: "a week before expiry", "with 10 days left" (the route turns it into at_days = days - N);
     - ``at_spot``: "if SPX is at 5,800 in ten days", "my P/L if the index drops to 5800", "SPX at 5,800 in
       ten days"; without a date or P/L words, ``if_spot`` (the route makes it at_spot or spot);
     - ``iv_shift`` in vol points: "if IV rises 5 points", "vol down 3 vol points", "IV +5 points";
@@ -386,7 +397,10 @@ def read_what_if(scan: Scan, found: dict) -> None:
     )
     if m:
         found["at_days"] = _span_days(m)
-    m = scan.first(rf"{START}(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+)?expir\w*")
+    m = scan.first(
+        rf"{START}(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+)?expir\w*",
+        rf"\bwith\s+(?:only\s+|just\s+)?(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:left|remaining|to\s+go)\b",
+    )
     if m:
         found["before_expiry"] = _span_days(m)
     where = r"(?:spx|spot|the\s+index|the\s+market|it|the\s+underlying)"
@@ -400,11 +414,11 @@ def read_what_if(scan: Scan, found: dict) -> None:
         # "what if SPX drops to 5800?" moves the spot, unless the remembered position has a what-if (the route decides)
         dated = "at_days" in found or "before_expiry" in found or re.search(r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss", scan.text)
         found["at_spot" if dated else "if_spot"] = tidy(number(m["v"]))
-    m = scan.first(rf"\b{_IV}\s+{_CHANGE}\s+to\s+(?P<v>{NUM}){PCT}", rf"\bwith\s+{_IV}\s+(?:{_UP}|{_DOWN}|falling|rising)\s+to\s+(?P<v>{NUM}){PCT}")
+    m = scan.first(rf"\b{_IV}\s+{_CHANGE}\s+(?:to\s+)?(?P<v>{NUM})(?P<p>\s*%|\s*percent\b)", rf"\bwith\s+{_IV}\s+(?:{_UP}|{_DOWN}|falling|rising)\s+to\s+(?P<v>{NUM}){PCT}")
     if m:
         found["at_iv"] = fraction(number(m["v"]), bool(m["p"]))
     m = scan.first(
-        rf"\b{_IV}\s+(?:has\s+|had\s+)?(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?(?P<v>{NUM}|{WORDS})\s*(?:vol(?:atility)?\s+)?(?:points?|pts?)\b",
+        rf"\b{_IV}\s+{_ALSO}(?:has\s+|had\s+)?(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?(?P<v>{NUM}|{WORDS})\s*(?:vol(?:atility)?\s+)?(?:points?|pts?)\b",
         rf"\b{_IV}\s*(?:shift\s*(?:of|=|:)?\s*)?(?P<dir>[+-])\s*(?P<v>{NUM})\s*(?:vol(?:atility)?\s+)?(?:points?|pts?)?\b(?!\s*%)",
     )
     if m:
@@ -498,7 +512,8 @@ def read_spot(scan: Scan, found: dict) -> None:
 def read_price(scan: Scan, found: dict) -> None:
     """An option's market price, for implied volatility: "priced at 12.50", "trading at $40", "costs 12"."""
     m = scan.first(
-        rf"\b(?:priced\s+at|price\s+{AT}|trad(?:es|ing)\s+(?:at|for)|costs?|costing|worth|premium\s+{AT}|marked\s+at|mark\s+{AT}|quoted\s+at|bid\s+at|offered\s+at)\s*\$?\s?(?P<v>{NUM})"
+        rf"\b(?:priced\s+at|price\s+{AT}|trad(?:es|ing)\s+(?:at|for)|costs?|costing|worth|premium\s+{AT}|marked\s+at|mark\s+{AT}|quoted\s+at|bid\s+at|offered\s+at|"
+        rf"mid(?:point|price)?\s+{AT}|last\s+(?:price\s+)?{AT}|(?:bid|ask)\s+{AT})\s*\$?\s?(?P<v>{NUM})"
     )
     if m:
         found["price"] = tidy(number(m["v"]))

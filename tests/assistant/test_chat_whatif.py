@@ -73,3 +73,13 @@ def test_a_span_to_expiry_is_not_a_what_if_date(assistant):
     (calc,) = reply.calculations
     assert calc.inputs["days"] == 30 and calc.inputs.get("at_days") is None
     assert calc.outputs.get("what_if") is None
+
+
+def test_days_left_and_iv_moves_in_trader_words(assistant):
+    reply = assistant.run(f"{OPEN} P/L if SPX is 5800 with 10 days left?")
+    (calc,) = reply.calculations
+    assert calc.inputs["at_days"] == 20 and calc.inputs["at_spot"] == 5800
+    follow = assistant.run("and if IV also jumps 5 points by then?", reply.conversation_id)
+    (calc,) = follow.calculations
+    assert calc.inputs["iv_shift"] == 5 and calc.inputs["at_days"] == 20
+    assert calc.outputs["what_if"]["pnl"] == pytest.approx(oracle_dollars(5800, 20, 0.25), abs=1e-4)

@@ -44,3 +44,14 @@ def test_decimal_points_are_not_sentence_ends():
     text = "Iron condor 5700/5750/6050/6100 for a 3.50 credit. Break-evens?"
     assert the_question(text) == text
     assert the_question("And what if I collected 4.00 instead?") == "And what if I collected 4.00 instead?"
+
+
+def test_a_short_tail_after_the_question_belongs_to_it():
+    text = "How do I judge whether the ALVH hedge is actually earning its keep? what metrics"
+    assert the_question(text) == text
+
+
+def test_a_short_pronoun_question_brings_the_sentence_it_leans_on():
+    text = ("I've been selling condors since 2021. I keep seeing this phrase 'false binary', loyalty vs motion. "
+            "what does it actually mean?")
+    assert the_question(text).startswith("I keep seeing this phrase")

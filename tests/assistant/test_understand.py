@@ -1051,3 +1051,26 @@ def test_a_definition_after_a_filler_word():
 )
 def test_opinions_on_ones_own_trade_are_advice(message):
     assert understand(message).intent is Intent.ADVICE
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "VIX is at 13, cheap af. good time for me to load up on VIX calls?",
+        "my put side is getting tested... do I roll it down or just take the L?",
+        "thinking of putting 10 lots on a 0DTE condor this afternoon, u think thats too much for me?",
+    ],
+)
+def test_trader_slang_for_a_decision_is_advice(message):
+    assert understand(message).intent is Intent.ADVICE
+
+
+def test_a_spread_side_named_once_gives_both_strikes_their_kind():
+    u = understand("call credit spread, short 6100 long 6150, got 1.20. breakeven?")
+    assert u.calc.calculator == "vertical-spread"
+    assert u.calc.inputs == {"kind": "call", "short_strike": 6100, "long_strike": 6150, "credit": 1.2}
+
+
+def test_a_mid_price_is_the_options_price():
+    u = understand("5500 put mid is 38.00 w/ SPX at 5800 and 35 DTE, what IV does that imply")
+    assert u.calc.calculator == "implied-vol" and u.calc.inputs["price"] == 38
