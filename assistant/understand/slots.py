@@ -414,7 +414,9 @@ def read_what_if(scan: Scan, found: dict) -> None:
         # "what if SPX drops to 5800?" moves the spot, unless the remembered position has a what-if (the route decides)
         dated = "at_days" in found or "before_expiry" in found or re.search(r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss", scan.text)
         found["at_spot" if dated else "if_spot"] = tidy(number(m["v"]))
-    m = scan.first(rf"\b{_IV}\s+{_CHANGE}\s+(?:to\s+)?(?P<v>{NUM})(?P<p>\s*%|\s*percent\b)", rf"\bwith\s+{_IV}\s+(?:{_UP}|{_DOWN}|falling|rising)\s+to\s+(?P<v>{NUM}){PCT}")
+    # "IV has risen to 23%", "IV pops to 25%": a level after a move ("if IV were 20%" is a new IV; "IV jumps 5%" is
+    # ambiguous, relative or points, and is left unread)
+    m = scan.first(rf"\b{_IV}\s+{_CHANGE}\s+to\s+(?P<v>{NUM}){PCT}", rf"\bwith\s+{_IV}\s+(?:{_UP}|{_DOWN}|falling|rising)\s+to\s+(?P<v>{NUM}){PCT}")
     if m:
         found["at_iv"] = fraction(number(m["v"]), bool(m["p"]))
     m = scan.first(

@@ -1074,3 +1074,10 @@ def test_a_spread_side_named_once_gives_both_strikes_their_kind():
 def test_a_mid_price_is_the_options_price():
     u = understand("5500 put mid is 38.00 w/ SPX at 5800 and 35 DTE, what IV does that imply")
     assert u.calc.calculator == "implied-vol" and u.calc.inputs["price"] == 38
+
+
+def test_a_new_iv_level_is_not_a_what_if_but_a_move_to_one_is():
+    previous = {"calculation": {"calculator": "iron-condor", "inputs": BASE}, "topic": "iron condor", "focus": ["pop"]}
+    assert understand("and if IV were 20%?", previous).calc.inputs["iv"] == 0.2
+    moved = understand("and if IV pops to 25%?", previous).calc.inputs
+    assert moved["at_iv"] == 0.25 and moved["iv"] == BASE["iv"]
