@@ -35,6 +35,7 @@ MIN_COSINE = 0.25
 MIN_COVERAGE_ALONE = 0.3  # with MIN_COSINE_HIGH: a very close sentence may word the ask differently
 MIN_COSINE_HIGH = 0.5
 GLOSSARY_PENALTY = 0.05
+COVERAGE_WEIGHT = 0.7  # sentence score = cosine + COVERAGE_WEIGHT x coverage (swept 0.3-1.0 on the chat cases: docs/evaluation.md)
 INSIDE_OTHER_TERM = 0.25  # credit for a focus word found only inside another glossary term's name
 
 _SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
@@ -354,7 +355,7 @@ class SentenceTable:
         return got / total if total else 1.0
 
     def score(self, question: str, query_vector: np.ndarray, glossary, focus: Focus | None = None, k: int = 12) -> list[Scored]:
-        """The ``k`` best sentences: cosine + 0.3 × coverage + 0.05 for the asked answer type
+        """The ``k`` best sentences: cosine + COVERAGE_WEIGHT × coverage + 0.05 for the asked answer type
         − GLOSSARY_PENALTY for a glossary definition (articles first, but a fact only the
         glossary states still answers)."""
         if not self.sentences:
@@ -374,7 +375,7 @@ class SentenceTable:
             typed = carries(focus.kind, question, s.text)
             bonus = (0.05 if typed and focus.kind else 0.0) - (GLOSSARY_PENALTY if s.chunk.kind == "glossary" else 0.0)
             names_ok = all(unit in s.words for unit in focus.words & _PHRASE_WORDS)
-            out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + 0.3 * cov + bonus, names_ok))
+            out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + COVERAGE_WEIGHT * cov + bonus, names_ok))
         out.sort(key=lambda x: -x.score)
         return out[:k]
 

@@ -31,11 +31,15 @@ def strip_markup(text: str) -> str:
     return re.sub(r" ([?!.,;:])(?=\s|$)", r"\1", text).strip()
 
 
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
 def the_question(text: str) -> str:
     """The question a message of several sentences asks: its last sentence with a question mark
     (with the sentence before it when the question leans on it: "...? Is that right?"). A message
     with no question mark is returned whole."""
-    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    sentences = split_sentences(text)
     asking = [i for i, s in enumerate(sentences) if s.endswith("?")]
     if not asking:
         return text

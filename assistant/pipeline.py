@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant import compose, evidence
 from assistant.compose import DISCLAIMER, SCOPE_LINE, CitationList, renumber
 from assistant.errors import CalculatorError, InvalidInput, NotFound
-from assistant.message import strip_markup, the_question
+from assistant.message import split_sentences, strip_markup, the_question
 from assistant.numbers import drop_ungrounded, numbers_in, numbers_of, ungrounded
 from assistant.reply import Calculation, Related, Reply
 from assistant.settings import Settings, get_settings
@@ -105,12 +105,25 @@ class Assistant:
         if not plain:
             raise InvalidInput("message has no text once its markup is removed: send a question of 1 to 4,000 characters")
         asked = the_question(plain)
-        u = understand(asked, previous, self.index.glossary)
+        u = self.understand_in_context(asked, previous)
         if asked != plain and not (u.intent is Intent.CALCULATION and u.calc is not None and not u.calc.missing):
             whole = understand(plain, previous, self.index.glossary)
             if whole.intent is Intent.CALCULATION and whole.calc is not None and not whole.calc.missing:
                 return plain, whole
         return asked, u
+
+    def understand_in_context(self, asked: str, previous):
+        """A question that leans on the sentence before it ("...this phrase 'false binary'. what does it
+        mean?") is read with the term that sentence names as its topic, as a follow-up would be."""
+        whole = understand(asked, previous, self.index.glossary)
+        *context, question = split_sentences(asked)
+        if context and whole.intent in (Intent.METHODOLOGY, Intent.DEFINITION):
+            named = self.index.glossary.find_in(" ".join(context))
+            if named:
+                alone = understand(question, {**(previous or {}), "topic": named[0].term}, self.index.glossary)
+                if alone.intent is Intent.DEFINITION:
+                    return alone
+        return whole
 
     def stream(self, message: str, conversation_id: str | None = None, context: dict | None = None) -> Iterator[str | Reply]:
         """Yield the answer text in pieces, then the whole reply (already stored)."""

@@ -332,7 +332,7 @@ def read_credit(scan: Scan, found: dict) -> None:
     m = scan.first(
         rf"{START}{dollars}\s*(?:points?|pts?)?\s*(?:of\s+)?(?:net\s+|total\s+)?credit\b",
         rf"\bcredit\s*(?:received\s+|collected\s+)?{AT}(?:roughly\s+)?{dollars}",
-        rf"\b(?:collect(?:ed|ing|s)?|receiv(?:e|ed|es|ing)|took\s+in|take\s+in|taking\s+in|got)\s+(?:a\s+)?(?:net\s+)?(?:credit\s+of\s+)?(?:about\s+)?{dollars}",
+        rf"\b(?:collect(?:ed|ing|s)?|receiv(?:e|ed|es|ing)|took\s+in|take\s+in|taking\s+in|got|gotten|get|getting|filled\s+(?:at|for))\s+(?:a\s+)?(?:net\s+)?(?:credit\s+of\s+)?(?:about\s+)?{dollars}",
         rf"\b(?:sold|sell|sells|selling|opened|open|put\s+(?:it\s+|this\s+)?on)\s+(?:[a-z]+\s+){{0,3}}?for\s+(?:a\s+)?(?:net\s+)?{dollars}",
         rf"\bfor\s+(?P<d>\$)\s?(?P<v>{NUM})(?P<dw>)(?!\s*(?:k|m|mm|million|thousand)\b)",
         # "for 2.10": a small number after "for" that is not a time, a count or a size

@@ -154,3 +154,14 @@ def test_the_multiplier_setting_is_the_contracts_multiplier(search_index, index_
     assert "$175" in reply.answer
     stated = bot.run("Iron condor 5700/5750/6050/6100 for a 3.50 credit, 2 contracts: max profit?")
     assert stated.calculations[0].outputs["max_profit"] == 350
+
+
+def test_a_pronoun_question_after_a_named_term_defines_that_term(assistant):
+    reply = assistant.run("I keep seeing this phrase 'false binary', loyalty vs motion, in your posts. what does it actually mean?")
+    assert reply.grounded and reply.citations[0].source_id == "glossary:false-binary"
+
+
+def test_a_follow_up_asks_about_the_previous_topic(assistant):
+    first = assistant.run("What's the Second Engine?")
+    second = assistant.run("and how is it sized?", first.conversation_id)
+    assert second.grounded and "CAPM" in second.answer
