@@ -54,7 +54,7 @@ def stem(word: str) -> str:
 _MORE_STOP = set(
     "during comes come get got gets really also just still ever even any some all s have has had having against around "
     "him his her hers she he me my mine our ours your yours u ur im ive i'm i've through thru like lol "
-    "isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
+    "whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
     "together within without onto upon over under across toward towards via per".split()
 )
 
@@ -154,6 +154,7 @@ class AnswerType:
     asks: re.Pattern  # on the lower-cased question
     carries: re.Pattern  # on the sentence as written
     missing: str  # "don't give {missing}" in a decline
+    required: bool = True  # False: a sentence that carries it is preferred, one that doesn't may still answer
 
 
 ANSWER_TYPES = [
@@ -191,6 +192,7 @@ ANSWER_TYPES = [
             re.I,
         ),
         "a reason for it",
+        required=False,  # an explanation need not say "because"
     ),
 ]
 
@@ -372,8 +374,8 @@ class SentenceTable:
             if len(s.text.split()) < 5 or _BOILERPLATE.match(s.text) or not s.text.endswith((".", "!", "?", ":", '"', "”")):
                 continue
             cov = self.coverage(focus, s, glossary)
-            typed = carries(focus.kind, question, s.text)
-            bonus = (0.05 if typed and focus.kind else 0.0) - (GLOSSARY_PENALTY if s.chunk.kind == "glossary" else 0.0)
+            typed = carries(focus.kind, question, s.text) or not focus.kind.required
+            bonus = (0.05 if focus.kind and carries(focus.kind, question, s.text) else 0.0) - (GLOSSARY_PENALTY if s.chunk.kind == "glossary" else 0.0)
             names_ok = all(unit in s.words for unit in focus.words & _PHRASE_WORDS)
             out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + COVERAGE_WEIGHT * cov + bonus, names_ok))
         out.sort(key=lambda x: -x.score)
