@@ -9,7 +9,8 @@ Then:
       scorer's own ``check_turn`` (imported from the shared file by path): every
       case whose expectations follow from the contract's rules (numbers,
       calculations, follow-ups, declines, advice, bad input, greetings,
-      definitions) passes, and at least 90 % of all cases pass — the
+      definitions, not-covered declines, data questions, negative figures) passes, and at least
+      94 % of all cases pass — the
       methodology cases test which corpus sentences an extractive answer picks,
       and their pass rate is reported in docs/evaluation.md rather than forced
       to 100 %. The failure message lists every failing case.
@@ -116,8 +117,11 @@ def test_shared_dev_cases_all_pass(chat_server, shared):
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-RULE_BOUND = {"calc", "followup", "decline", "advice", "bad", "greet", "def"}
-MIN_PASS_RATE = 0.9
+# Categories whose expectations follow from the contract's rules: every case must pass. The others
+# (method, fact, comparison, noise) test which corpus sentences an extractive answer picks; their rates
+# are in docs/evaluation.md.
+RULE_BOUND = {"calc", "followup", "decline", "advice", "bad", "greet", "def", "uncovered", "data", "negative"}
+MIN_PASS_RATE = 0.94
 
 
 def test_own_chat_cases_pass(chat_server, scorer):
