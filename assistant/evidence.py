@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -239,9 +240,10 @@ def _split_terms(text: str, glossary) -> tuple[set[str], set[str]]:
     return named, content_words(plain)
 
 
-def _term_stems(glossary, term_id: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _term_stems(glossary, term_id: str) -> frozenset[str]:
     term = glossary.get(term_id)
-    return content_words(" ".join(term.names)) if term else set()
+    return frozenset(content_words(" ".join(term.names))) if term else frozenset()
 
 
 @dataclass(frozen=True)

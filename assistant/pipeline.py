@@ -218,23 +218,16 @@ class Assistant:
         return Draft(answer, citations=citations, state={"topic": term.term})
 
     def supporting_sentence(self, text: str, term) -> compose.Candidate | None:
-        """One article sentence that names the term, the one closest to the question."""
-        names = [term.term, *term.aliases]
-        patterns = [re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.I) for n in names if len(n) > 1]
+        """One article sentence that names the term (and reads on its own), the one closest to the question."""
         query_vector = self.index.encode_query(text)
-        best = None
-        for chunk in self.index.chunks:
-            if chunk.kind != "article" or not any(p.search(chunk.text) for p in patterns):
-                continue
-            sentences, vectors = self.index.sentences(chunk.id)
-            for position, (sentence, vector) in enumerate(zip(sentences, vectors)):
-                cleaned = compose.clean_sentence(sentence)
-                if len(cleaned.split()) < 6 or not any(p.search(cleaned) for p in patterns):
-                    continue
-                score = float(vector @ query_vector)
-                if best is None or score > best.score:
-                    best = compose.Candidate(chunk, position, cleaned, score, vector)
-        return best
+        named = [
+            x for x in self.sentence_table().sentences
+            if x.chunk.kind == "article" and term.id in x.terms and len(x.text.split()) >= 6 and not compose.leans_back(x.text)
+        ]
+        if not named:
+            return None
+        best = max(named, key=lambda x: float(x.vector @ query_vector))
+        return compose.Candidate(best.chunk, best.position, best.text, float(best.vector @ query_vector), best.vector, sentence=best)
 
     def explain(self, text: str, u: Understanding, limit: int = 3, require_evidence: bool = True) -> Draft:
         """Answer from the article sentences that carry the ask, or say the articles don't."""
