@@ -55,7 +55,7 @@ def stem(word: str) -> str:
 _MORE_STOP = set(
     "during comes come get got gets really also just still ever even any some all s have has had having against around "
     "him his her hers she he me my mine our ours your yours u ur im ive i'm i've through thru like lol "
-    "whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
+    "something anything else stuff etc whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
     "together within without onto upon over under across toward towards via per".split()
 )
 
@@ -215,6 +215,9 @@ def carries(kind: AnswerType | None, question: str, sentence: str) -> bool:
     if kind.name == "figure":
         low = question.lower()
         return all(says.search(sentence) for asks, says in FIGURE_UNITS if asks.search(low))
+    if kind.name == "names":  # a name the question does not itself use ("which signals does the ALVH use?")
+        asked = {w.lower() for w in re.findall(r"[A-Za-z0-9/&-]+", question)}
+        return any(name.lower() not in asked for name in kind.carries.findall(sentence))
     return True
 
 
@@ -305,6 +308,8 @@ class SentenceTable:
     idf: dict[str, float] = field(default_factory=dict)
     max_idf: float = 1.0
     by_chunk: dict[str, list[int]] = field(default_factory=dict)
+    _reading_order: list[int] = field(default_factory=list)
+    _place: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, index) -> SentenceTable:
@@ -387,11 +392,18 @@ class SentenceTable:
         return self.neighbour(s, -1)
 
     def neighbour(self, s: Sentence, step: int) -> Sentence | None:
-        """The sentence ``step`` places away in the same passage, if any."""
-        for i in self.by_chunk.get(s.chunk.id, []):
-            if self.sentences[i].position == s.position + step:
-                return self.sentences[i]
-        return None
+        """The sentence ``step`` places away in the same article (across passage boundaries) or
+        glossary entry, if any."""
+        if not self._reading_order:
+            order = sorted(range(len(self.sentences)), key=lambda i: (self.sentences[i].chunk.source_id,
+                                                                      self.sentences[i].chunk.position, self.sentences[i].position))
+            self._reading_order = order
+            self._place = {id(self.sentences[i]): n for n, i in enumerate(order)}
+        n = self._place.get(id(s))
+        if n is None or not 0 <= n + step < len(self._reading_order):
+            return None
+        other = self.sentences[self._reading_order[n + step]]
+        return other if other.chunk.source_id == s.chunk.source_id else None
 
 
 def is_evidence(x: Scored) -> bool:
@@ -412,6 +424,7 @@ _COMPARISON = [
     re.compile(r"^(?:what about |is )?(?P<a>[\w\s:/.-]+?) (?:vs\.?|versus) (?P<b>.+?)[?.!]*$"),
     re.compile(r"\bdoes (?P<a>.+?) work the same (?:way )?as (?P<b>.+?)[?.!]*$"),
     re.compile(r"\bwhat (?:separates|distinguishes) (?P<a>.+?) from (?P<b>.+?)[?.!]*$"),
+    re.compile(r"^(?:is|are|does|do) (?P<a>.+?) (?:basically |really |just |essentially |actually )?(?:the same(?: thing)?|similar|like|equivalent|comparable) (?:as |to )?(?P<b>.+?)[?.!]*$"),
 ]
 
 

@@ -16,10 +16,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")  # "4.00" and "5,746.5" are not
 _PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?:is|was|are|does|do) (?:it|this|that)\b|^(?:why|how) (?:is|does|do|did) (?:it|this|that)\b", re.I)
 
 
+_ASKS = re.compile(r"^(?:what|whats|what's|which|how|why|when|where|who|is|are|does|do|can|should)\b", re.I)  # a question without "?"
+
+
 def _leans_back(sentence: str) -> bool:
     """"Why is that?", "Is it?", "Right?": a short question that needs the sentence before it."""
     words = len(sentence.split())
-    return words < 4 or (words < 8 and bool(_PRONOUN.search(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them)\b", sentence, re.I)))
+    return words < 4 or (words <= 10 and bool(_PRONOUN.search(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them)\b", sentence, re.I)))
 
 
 def strip_markup(text: str) -> str:
@@ -35,18 +38,24 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+def split_clauses(text: str) -> list[str]:
+    """Sentences, and clauses set off by a dash or semicolon: "Saw 'X' in a post - what is it?"."""
+    return [c.strip() for s in split_sentences(text) for c in re.split(r"\s+[-\u2013\u2014]+\s+|;\s+", s) if c.strip()]
+
+
 def the_question(text: str) -> str:
     """The question a message of several sentences asks: its last sentence with a question mark
     (with the sentence before it when the question leans on it: "...? Is that right?"). A message
     with no question mark is returned whole."""
     sentences = split_sentences(text)
-    asking = [i for i, s in enumerate(sentences) if s.endswith("?")]
+    asking = [i for i, s in enumerate(sentences) if s.endswith("?") or (i == len(sentences) - 1 and _ASKS.match(s))]
     if not asking:
         return text
-    last = asking[-1]
+    last = start = asking[-1]
     if last + 1 < len(sentences) and sum(len(s.split()) for s in sentences[last + 1 :]) <= 5:
         last = len(sentences) - 1  # "...earning its keep? what metrics": a short tail belongs to the question
-    start = last
-    while start > 0 and _leans_back(sentences[start]):
-        start -= 1
+    if start > 0 and _leans_back(sentences[start]):
+        start -= 1  # one sentence back ("...this phrase 'false binary'. what does it mean?")
+        while start > 0 and len(sentences[start].split()) < 4:
+            start -= 1  # past "Right." or "Hmm."
     return " ".join(sentences[start : last + 1])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant import compose, evidence
 from assistant.compose import DISCLAIMER, SCOPE_LINE, CitationList, renumber
 from assistant.errors import CalculatorError, InvalidInput, NotFound
-from assistant.message import split_sentences, strip_markup, the_question
+from assistant.message import split_clauses, strip_markup, the_question
 from assistant.numbers import drop_ungrounded, numbers_in, numbers_of, ungrounded
 from assistant.reply import Calculation, Related, Reply
 from assistant.settings import Settings, get_settings
@@ -116,7 +116,7 @@ class Assistant:
         """A question that leans on the sentence before it ("...this phrase 'false binary'. what does it
         mean?") is read with the term that sentence names as its topic, as a follow-up would be."""
         whole = understand(asked, previous, self.index.glossary)
-        *context, question = split_sentences(asked)
+        *context, question = split_clauses(asked)
         if context and whole.intent in (Intent.METHODOLOGY, Intent.DEFINITION):
             named = self.index.glossary.find_in(" ".join(context))
             if named:

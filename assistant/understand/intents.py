@@ -54,6 +54,8 @@ ADVICE = [
     rf"{CLAUSE_START}(?:so\s+)?(?:do|should|can|shall)\s+(?:i|we)\s+{DECISION}\b[^.?!]*\bor\b",  # "do I roll it down or take the L?"
     r"\b(?:u|you|ya)\s+think\b[^.?!]*\b(?:too\s+(?:much|many|big|risky|aggressive)|enough|ok|okay|fine|safe|smart|wise)\b",
     r"\btoo\s+(?:much|many|big|risky|aggressive)\s+for\s+(?:me|my\s+account|my\s+size)\b",
+    # "close it, roll it, or hold??": a choice between trade decisions
+    rf"\b{DECISION}\b(?:\s+(?:it|them|this|that))?\s*,\s*(?:{DECISION}\b(?:\s+(?:it|them|this|that))?\s*,?\s*)*or\s+{DECISION}\b",
     r"\bwhat (?:should|shall|would you have|do you want) (?:i|me|we) (?:to )?(?:trade|buy|sell|do)\b",
     r"\b(?:do|would|can) you recommend\b|\brecommend (?:me )?(?:a|an|some|which|what)\b|\byour (?:pick|recommendation|tip)s?\b",
     r"\b(?:tell|give) me (?:a |what to )(?:trade|buy|sell|tip|pick)\b",
@@ -71,6 +73,7 @@ DEFINITIONS = [
     r"^(?:define|explain)\s+(?P<t>.+)$",
     r"^(?:what|wat|wht|wut)(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+)$",
     r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)$",
+    r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
 ]
 # A term is a short name, not a clause: "the liquidity drag that comes from..." is a methodology question.
 CLAUSE_WORDS = {
@@ -104,7 +107,8 @@ LEAD_WORDS = re.compile(r"^(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|
 # Position sizing for oneself: "How many condor contracts should I trade?", "how big should my position be
 # with a $50k account?". Not a sizing a calculator does ("how many VIX calls should I buy to offset the loss?").
 SIZING = [
-    r"\bhow (?:many|much)\b[^.?!]*?\b(?:should|shall)\s+(?:i|we)\s+(?:trade|sell|buy|open|put on|risk|allocate|use|run|hold|start with|do|put)\b",
+    r"\bhow (?:many|much)\b[^.?!]*?\b(?:should|shall)\s+(?:i|we)\s+(?:be\s+)?(?:trade|trading|sell|selling|buy|buying|open|opening|put on|putting on|"
+    r"risk|risking|allocate|allocating|use|using|run|running|hold|holding|start with|do|put)\b",
     r"\bhow (?:many|much)\b[^.?!]*?\b(?:should|shall)\s+(?:someone|somebody|one|a\s+trader|a\s+person|people|traders)\b[^.?!]*?"
     r"\b(?:trade|trading|sell|selling|buy|buying|open|opening|put on|risk|risking|allocate|allocating|run|running|hold|holding)\b",
     r"\bhow (?:big|large)\s+(?:should|shall)\s+(?:my|our|the|a)\s+(?:[\w-]+\s+){0,2}?(?:positions?|trades?|size|allocation|bets?|book)\b",

@@ -115,10 +115,13 @@ def read_strikes(scan: Scan, found: dict) -> None:
     # "4900/4950 put spread", "call spread 5300/5350": the short put is the higher put, the short call the lower call
     spreads = scan.take(
         rf"{START}(?P<a>{NUM})\s*[/-]\s*(?P<b>{NUM})\s*(?P<k>put|call)s?(?:\s+(?:credit\s+|vertical\s+)?(?:spread|vertical))?"
-    ) + scan.take(rf"\b(?P<k>put|call)\s+(?:credit\s+)?(?:spread|vertical)\s+(?:of\s+|at\s+)?(?P<a>{NUM})\s*[/-]\s*(?P<b>{NUM})")
+    ) + scan.take(rf"\b(?P<k>put|call)\s+(?:credit\s+)?(?:spread|vertical)\s+(?:of\s+|at\s+)?(?P<a>{NUM})\s*[/-]\s*(?P<b>{NUM})") + [
+        m for m in scan.take(rf"\b(?:bull\s+(?P<k>put)|bear\s+(?P<k2>call))(?:\s+(?:credit\s+)?(?:spread|vertical))?\s+(?:of\s+|at\s+)?(?P<a>{NUM})\s*[/-]\s*(?P<b>{NUM})")
+    ]
     for m in spreads:
         a, b = number(m["a"]), number(m["b"])
-        if m["k"] == "put":
+        kind = m["k"] or m.groupdict().get("k2")
+        if kind == "put":
             put("short_put", str(max(a, b)))
             put("long_put", str(min(a, b)))
         else:
@@ -357,6 +360,7 @@ def read_count(scan: Scan, found: dict) -> None:
         rf"{START}(?!an?\s)(?P<v>\d+|{WORDS})\s+(?:contracts?|lots?|condors?|units?|spreads?)\b",  # not "a condor", "a lot of"
         r"\b(?P<v>an?)\s+contract\b",
         r"\b(?:contracts?|lots?|quantity|qty)\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<v>\d+)\b(?![.,]\d)",
+        r"\b(?:trade|trading|sell|selling|buy|buying|run|running|do|open|opening)\s+(?P<v>\d+)\s+of\s+(?:them|those|these|it)\b",
         r"(?<![\w.])x\s?(?P<v>\d+)\b(?![.,]\d)",
     )
     if m:
@@ -391,7 +395,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
     A span that is a time to expiry ("expiring in 30 days", "30 days to expiry") is left to read_time.
     """
     m = scan.first(
-        rf"(?<!expir)(?<!expiring\s)(?<!expires\s)\b(?:in|after|within)\s+{_SPAN}(?:'?\s+time)?(?:\s+from\s+(?:now|today))?\b(?!\s*(?:to|until|till|before|left)\b)",
+        rf"(?<!expir)(?<!expiring\s)(?<!expires\s)\b(?:in|after|within|over\s+the\s+next|in\s+the\s+next)\s+{_SPAN}(?:'?\s+time)?(?:\s+from\s+(?:now|today))?\b(?!\s*(?:to|until|till|before|left)\b)",
         rf"{START}{_SPAN}\s+from\s+(?:now|today)",
         rf"\bat\s+day\s+(?P<n>{NUM})(?P<u>)",
     )
@@ -404,10 +408,14 @@ def read_what_if(scan: Scan, found: dict) -> None:
     if m:
         found["before_expiry"] = _span_days(m)
     where = r"(?:spx|spot|the\s+index|the\s+market|it|the\s+underlying)"
+    moves = (
+        r"(?:is|'s|was|were|goes|went|gets|moves?|falls?|drops?|rises?|rall(?:y|ies|ied)|trades?|sits|closes|ends|settles|hits|"
+        r"slides?|slid|sinks?|sank|dips?|dipped|climbs?|climbed|runs?|ran|pulls?\s+back|sells?\s+off|tanks?|tanked|crashes|crashed)"
+    )
     m = scan.first(
-        rf"\bif\s+{where}\s+(?:is|was|were|goes|went|gets|moves?|falls?|drops?|rises?|rallies|trades?|sits|closes|ends|settles|hits)"
-        rf"(?:\s+(?:back|down|up))?\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
+        rf"\bif\s+{where}\s*{_ALSO}{moves}(?:\s+(?:back|down|up|just|only))*\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
         rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
+        rf"\bwith\s+(?:spx|spot|the\s+index)\s+(?:at|back\s+at|now\s+at)\s+(?P<v>{NUM})(?=\s*(?:[?.!]|$))" if re.search(r"\bp\s*/\s*l\b|\bpnl\b", scan.text) else r"(?!x)x",
     )
     if m:
         # "if SPX is at 5,800 in ten days" / "my P/L if SPX drops to 5800" value the position there; a bare
@@ -515,7 +523,7 @@ def read_price(scan: Scan, found: dict) -> None:
     """An option's market price, for implied volatility: "priced at 12.50", "trading at $40", "costs 12"."""
     m = scan.first(
         rf"\b(?:priced\s+at|price\s+{AT}|trad(?:es|ing)\s+(?:at|for)|costs?|costing|worth|premium\s+{AT}|marked\s+at|mark\s+{AT}|quoted\s+at|bid\s+at|offered\s+at|"
-        rf"mid(?:point|price)?\s+{AT}|last\s+(?:price\s+)?{AT}|(?:bid|ask)\s+{AT})\s*\$?\s?(?P<v>{NUM})"
+        rf"mid(?:point|price)?\s+{AT}|last\s+(?:price\s+|traded\s+|trade\s+|print\s+)?{AT}|(?:bid|ask)\s+{AT})\s*\$?\s?(?P<v>{NUM})"
     )
     if m:
         found["price"] = tidy(number(m["v"]))

@@ -117,3 +117,23 @@ def test_an_uncovered_ask_has_no_evidence_and_says_what_is_missing(search_index,
 def test_in_domain_words_make_a_question_in_domain():
     assert evidence.in_domain("At how many DTE do you roll?")
     assert not evidence.in_domain("Who won the 2018 football World Cup?")
+
+
+def test_a_names_answer_must_name_something_the_question_does_not():
+    kind = answer_type("what signals does the ALVH look at?")
+    assert not carries(kind, "what signals does the ALVH look at?", "The ALVH integrates these signals to adjust hedge ratios.")
+    assert carries(kind, "what signals does the ALVH look at?", "It adjusts hedge ratios on signals like MACD and RSI.")
+
+
+def test_neighbours_cross_passage_boundaries_within_an_article(table):
+    for s in table.sentences:
+        after = table.neighbour(s, 1)
+        if after is not None and after.chunk.id != s.chunk.id:
+            assert after.chunk.source_id == s.chunk.source_id and table.neighbour(after, -1) is s
+            return
+    pytest.fail("no article has two passages")
+
+
+def test_is_x_the_same_as_y_is_a_comparison():
+    assert comparison_sides("is a wrapped token's 1:1 peg basically the same thing as condor delta neutrality?") == (
+        "a wrapped token's 1:1 peg", "condor delta neutrality")

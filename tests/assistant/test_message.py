@@ -55,3 +55,15 @@ def test_a_short_pronoun_question_brings_the_sentence_it_leans_on():
     text = ("I've been selling condors since 2021. I keep seeing this phrase 'false binary', loyalty vs motion. "
             "what does it actually mean?")
     assert the_question(text).startswith("I keep seeing this phrase")
+
+
+def test_clauses_split_at_dashes_and_semicolons():
+    from assistant.message import split_clauses
+
+    assert split_clauses("Saw 'Private Leverage Layer' in a post - what is it?") == ["Saw 'Private Leverage Layer' in a post", "what is it?"]
+    assert split_clauses("5700-5750 put spread; breakeven?") == ["5700-5750 put spread", "breakeven?"]
+
+
+def test_a_question_without_a_question_mark_at_the_end_is_the_question():
+    text = "how does vixshield build the layers when hedging nft exposure with vix? whats the first layer and whats the second"
+    assert the_question(text) == "whats the first layer and whats the second"

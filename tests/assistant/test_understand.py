@@ -1081,3 +1081,36 @@ def test_a_new_iv_level_is_not_a_what_if_but_a_move_to_one_is():
     assert understand("and if IV were 20%?", previous).calc.inputs["iv"] == 0.2
     moved = understand("and if IV pops to 25%?", previous).calc.inputs
     assert moved["at_iv"] == 0.25 and moved["iv"] == BASE["iv"]
+
+
+@pytest.mark.parametrize(
+    ("message", "inputs"),
+    [
+        ("bull put 5700/5650 for 1.80 - max loss & breakeven?", {"kind": "put", "short_strike": 5700, "long_strike": 5650, "credit": 1.8}),
+        ("bear call 6100/6150 for 10.00, spx 5950, iv 15%, 21 dte. P/L in 7 days with spx at 6080?",
+         {"kind": "call", "short_strike": 6100, "long_strike": 6150, "credit": 10, "spot": 5950, "iv": 0.15, "days": 21, "at_days": 7, "at_spot": 6080}),
+        ("sold the 5700/5650 put spread for 8.40, spx 5950, iv 17%, 30 days to exp. if spx slides to 5720 in 10 days whats the p/l?",
+         {"kind": "put", "short_strike": 5700, "long_strike": 5650, "credit": 8.4, "spot": 5950, "iv": 0.17, "days": 30, "at_days": 10, "at_spot": 5720}),
+    ],
+)
+def test_spreads_and_what_ifs_in_trader_words(message, inputs):
+    u = understand(message)
+    assert u.calc.calculator == "vertical-spread"
+    assert u.calc.inputs == inputs
+
+
+def test_over_the_next_n_days_is_a_what_if_date():
+    u = understand("2 lots of the 5500/5575/6075/6150 IC for 35.00, SPX 5820, IV 19%, 50 days to expiry. "
+                   "If SPX rallies to 6050 over the next 20 days, where's my P/L?")
+    assert u.calc.inputs["at_days"] == 20 and u.calc.inputs["at_spot"] == 6050 and u.calc.inputs["days"] == 50
+
+
+def test_a_last_traded_price_and_a_choice_of_trade_decisions():
+    assert understand("6100 call last traded 42.50, spx 6020, 21 days left. what IV is that?").calc.inputs["price"] == 42.5
+    assert understand("my 5700 short put is getting tested, spx at 5715 with 9 days left. close it, roll it, or hold??").intent is Intent.ADVICE
+    assert understand("I have about 80k in my account. how many iron condors should I be running?").intent is Intent.ADVICE
+
+
+def test_a_term_in_plain_english_is_a_definition():
+    u = understand("vega?? in plain english pls")
+    assert u.intent is Intent.DEFINITION and u.term.lower() == "vega"
