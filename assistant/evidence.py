@@ -55,7 +55,7 @@ def stem(word: str) -> str:
 _MORE_STOP = set(
     "during comes come get got gets really also just still ever even any some all s have has had having against around "
     "him his her hers she he me my mine our ours your yours u ur im ive i'm i've through thru like lol "
-    "something anything else stuff etc whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
+    "up down something anything else stuff etc whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
     "together within without onto upon over under across toward towards via per".split()
 )
 
@@ -102,7 +102,8 @@ GENERIC = {
         "right proper correct standard specific exact precise details detail example examples instance "
         "should would could might must shall may vs versus different difference compare comparison between both "
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
-        "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters"
+        "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters "
+        "decide decides deciding determine determines keep keeps stay stays"
     ).split()
 }
 

@@ -222,7 +222,7 @@ ROUTE = routes.register(
             "data": "the data (the bundled SPX/VIX sample, or a CSV path)",
             "x": "the first column",
             "y": "the second column",
-            "window": "the rolling window in days (e.g. 60-day)",
+            "window": "the rolling window in days",
         },
         assemble=assemble,
         gaps=gaps,

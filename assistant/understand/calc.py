@@ -92,6 +92,8 @@ def inputs_for(calculator: str, found: dict, base: dict | None = None) -> dict:
     """The raw inputs of ``calculator``: ``base`` (a remembered calculation) updated with what ``found`` states."""
     route = routes.get(calculator)
     inputs = dict(base or {})
+    if "if_spot" in found and "at_spot" not in route.fields:  # "if SPX is 6000" is the spot where no what-if is priced
+        found = {**found, "spot": found.get("spot", found["if_spot"])}
     for name in route.fields:
         if name in found and name != "credit":
             inputs[name] = found[name]

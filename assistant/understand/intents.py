@@ -54,6 +54,7 @@ ADVICE = [
     rf"{CLAUSE_START}(?:so\s+)?(?:do|should|can|shall)\s+(?:i|we)\s+{DECISION}\b[^.?!]*\bor\b",  # "do I roll it down or take the L?"
     r"\b(?:u|you|ya)\s+think\b[^.?!]*\b(?:too\s+(?:much|many|big|risky|aggressive)|enough|ok|okay|fine|safe|smart|wise)\b",
     r"\btoo\s+(?:much|many|big|risky|aggressive)\s+for\s+(?:me|my\s+account|my\s+size)\b",
+    r"\by\s*/\s*n\b|\b(?:good|bad|smart|dumb|wise)\s+(?:idea|move|plan|call)\s*\?+\s*$",  # "going all in on UVXY calls... good idea y/n?"
     # "close it, roll it, or hold??": a choice between trade decisions
     rf"\b{DECISION}\b(?:\s+(?:it|them|this|that))?\s*,\s*(?:{DECISION}\b(?:\s+(?:it|them|this|that))?\s*,?\s*)*or\s+{DECISION}\b",
     r"\bwhat (?:should|shall|would you have|do you want) (?:i|me|we) (?:to )?(?:trade|buy|sell|do)\b",
@@ -71,6 +72,8 @@ DEFINITIONS = [
     r"^(?:what\s+is\s+|what's\s+|whats\s+)?the\s+(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?:define|explain)\s+(?P<t>.+)$",
+    r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term))?"
+    r"(?:\s+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|to\s+me))?(?:\s+(?:pls|please|plz))?$",
     r"^(?:what|wat|wht|wut)(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+)$",
     r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)$",
     r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
@@ -136,6 +139,10 @@ def definition_term(text: str, glossary=None) -> str | None:
             continue
         term = re.sub(r"^(?:a|an|the)\s+", "", m["t"].strip(" \"'`"), flags=re.I)
         term = re.sub(r"\s+(?:exactly|again|actually|in vixshield|in the methodology)$", "", term, flags=re.I)
+        names = [part.strip(" \"'`") for part in re.split(r"\s+/\s+", term)]
+        if len(names) > 1:  # "the 'false binary' / loyalty vs motion thing": one term under two names
+            found = next((n for n in names if glossary is not None and _glossary_lookup(glossary, n) is not None), None)
+            term = found or names[0]
         words = term.lower().split()
         if glossary is not None and _glossary_lookup(glossary, term) is not None:
             return term

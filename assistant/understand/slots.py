@@ -56,6 +56,11 @@ def read_data(scan: Scan, found: dict) -> None:
     path = re.search(CSV_PATH, scan.original)
     both = re.search(SPX_NAMES, text) and re.search(r"\bvix\b", text)
     if not stats or not (both or path):
+        # a follow-up to a data question: "and on a rolling 20-day window?"
+        m = scan.first(rf"{START}(?P<w>\d+)\s*-?\s*(?:trading\s+)?(?:days?|d|sessions?)?\s*-?\s*(?:rolling|moving)\s+(?:window|correlation)\b",
+                       rf"\brolling\s+(?P<w>\d+)\s*-?\s*(?:trading\s+)?(?:days?|d|sessions?)\b")
+        if m:
+            found["window"] = int(m["w"])
         return
     data: dict = {"x": "spx", "y": "vix"}
     if path:
@@ -147,7 +152,7 @@ def read_strikes(scan: Scan, found: dict) -> None:
     kinds = set(re.findall(r"\b(put|call)s?\b", scan.text))
     if len(kinds) == 1:
         kind = kinds.pop()
-        for m in scan.take(rf"\b(?P<side>short|long|sold|sell|bought|buy)\s+(?:the\s+)?(?:strike\s+)?{AT}(?P<v>{NUM})\b(?!\s*(?:put|call|%|/))"):
+        for m in scan.take(rf"\b(?P<side>short|long|sold|sell|bought|buy)\s+(?:the\s+)?(?:strike\s+)?{AT}(?P<v>{NUM})\b(?!\s*(?:put|call|%)|/\d)"):
             put(f"{'short' if m['side'] in ('short', 'sold', 'sell') else 'long'}_{kind}", m["v"])
 
     # "short strikes 5850 and 6150": roles not named, so the lower is the put
@@ -311,10 +316,15 @@ def read_position(scan: Scan, found: dict) -> None:
     m = scan.first(rf"\bdelta\s*{AT}(?P<neg>-\s*)?(?P<v>{NUM})", rf"{START}(?P<neg>-\s*)?(?P<v>{NUM})\s+deltas?\b")
     if m:
         found["delta"] = -tidy(number(m["v"])) if m["neg"] else tidy(number(m["v"]))
+    else:  # "short 300 shares": a share's delta is 1
+        m = scan.first(rf"\b(?P<side>short|long|own|hold|bought|sold)\s+(?P<v>{NUM})\s+shares?\b")
+        if m:
+            n = tidy(number(m["v"]))
+            found["delta"] = -n if m["side"] in ("short", "sold") else n
     m = scan.first(rf"\bbeta\s*{AT}(?P<v>{NUM})", rf"{START}(?P<v>{NUM})\s+beta\b")
     if m:
         found["beta"] = tidy(number(m["v"]))
-    m = scan.first(rf"\b(?:priced\s+at|price\s+{AT}|trading\s+at|stock\s+at|shares?\s+at)\s*\$?\s?(?P<v>{NUM})")
+    m = scan.first(rf"\b(?:priced\s+at|price\s+{AT}|trading\s+at|stock\s+at|shares?\s+at|(?!spx\b)[a-z]{{2,5}}\s+at)\s*\$?\s?(?P<v>{NUM})")
     if m:
         found["bwd_price"] = tidy(number(m["v"]))
 
@@ -375,6 +385,7 @@ _UP = (
 )
 _DOWN = r"(?:falls?|fell|fallen|drops?|dropped|declines?|declined|decreases?|decreased|goes\s+down|went\s+down|is\s+down|down|eases?|eased)"
 _ALSO = r"(?:(?:also|then|suddenly|really|just|instantly)\s+)?"
+_PNL = r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss"
 _CHANGE = rf"{_ALSO}(?:has\s+|had\s+|have\s+)?{_ALSO}(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
 
 
@@ -401,9 +412,14 @@ def read_what_if(scan: Scan, found: dict) -> None:
     )
     if m:
         found["at_days"] = _span_days(m)
+    elif re.search(rf"{_PNL}|\bif\b", scan.text):
+        m = scan.first(r"\b(?P<t>tomorrow|tmrw|tmr|tmrrw)\b", r"\b(?P<w>next\s+week)\b")
+        if m:
+            found["at_days"] = 1 if m.groupdict().get("t") else 7
     m = scan.first(
         rf"{START}(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+)?expir\w*",
-        rf"\bwith\s+(?:only\s+|just\s+)?(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:left|remaining|to\s+go)\b",
+        rf"\bwith\s+(?:only\s+|just\s+)?(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:left|remaining|to\s+go)\b"
+        if re.search(rf"\bif\b|{_PNL}", scan.text) else r"(?!x)x",  # "the put with 35 days left" is the time to expiry
     )
     if m:
         found["before_expiry"] = _span_days(m)
@@ -415,12 +431,14 @@ def read_what_if(scan: Scan, found: dict) -> None:
     m = scan.first(
         rf"\bif\s+{where}\s*{_ALSO}{moves}(?:\s+(?:back|down|up|just|only))*\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
         rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
-        rf"\bwith\s+(?:spx|spot|the\s+index)\s+(?:at|back\s+at|now\s+at)\s+(?P<v>{NUM})(?=\s*(?:[?.!]|$))" if re.search(r"\bp\s*/\s*l\b|\bpnl\b", scan.text) else r"(?!x)x",
+        rf"\b(?:spx|spot|the\s+index)\s+{_ALSO}(?:gaps?|gapped|{moves})(?:\s+(?:down|up))?\s+to\s+(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))"
+        if "at_days" in found or "before_expiry" in found else r"(?!x)x",
+        rf"\bwith\s+(?:spx|spot|the\s+index)\s+(?:at|back\s+at|now\s+at)\s+(?P<v>{NUM})(?=\s*(?:[?.!]|$))" if re.search(_PNL, scan.text) else r"(?!x)x",
     )
     if m:
         # "if SPX is at 5,800 in ten days" / "my P/L if SPX drops to 5800" value the position there; a bare
         # "what if SPX drops to 5800?" moves the spot, unless the remembered position has a what-if (the route decides)
-        dated = "at_days" in found or "before_expiry" in found or re.search(r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss", scan.text)
+        dated = "at_days" in found or "before_expiry" in found or re.search(_PNL, scan.text)
         found["at_spot" if dated else "if_spot"] = tidy(number(m["v"]))
     # "IV has risen to 23%", "IV pops to 25%": a level after a move ("if IV were 20%" is a new IV; "IV jumps 5%" is
     # ambiguous, relative or points, and is left unread)
@@ -428,7 +446,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
     if m:
         found["at_iv"] = fraction(number(m["v"]), bool(m["p"]))
     m = scan.first(
-        rf"\b{_IV}\s+{_ALSO}(?:has\s+|had\s+)?(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?(?P<v>{NUM}|{WORDS})\s*(?:vol(?:atility)?\s+)?(?:points?|pts?)\b",
+        rf"\b{_IV}\s+(?:is\s+|has\s+|had\s+)?{_ALSO}(?:has\s+|had\s+)?(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?(?P<v>{NUM}|{WORDS})\s*(?:vol(?:atility)?\s+)?(?:points?|pts?)\b",
         rf"\b{_IV}\s*(?:shift\s*(?:of|=|:)?\s*)?(?P<dir>[+-])\s*(?P<v>{NUM})\s*(?:vol(?:atility)?\s+)?(?:points?|pts?)?\b(?!\s*%)",
     )
     if m:
@@ -522,7 +540,7 @@ def read_spot(scan: Scan, found: dict) -> None:
 def read_price(scan: Scan, found: dict) -> None:
     """An option's market price, for implied volatility: "priced at 12.50", "trading at $40", "costs 12"."""
     m = scan.first(
-        rf"\b(?:priced\s+at|price\s+{AT}|trad(?:es|ing)\s+(?:at|for)|costs?|costing|worth|premium\s+{AT}|marked\s+at|mark\s+{AT}|quoted\s+at|bid\s+at|offered\s+at|"
+        rf"\b(?:priced\s+at|price\s+{AT}|trad(?:es|ing|ed)\s+(?:at\s+|for\s+)?(?=\$?\d+\.\d)|costs?|costing|worth|premium\s+{AT}|marked\s+at|mark\s+{AT}|quoted\s+at|bid\s+at|offered\s+at|"
         rf"mid(?:point|price)?\s+{AT}|last\s+(?:price\s+|traded\s+|trade\s+|print\s+)?{AT}|(?:bid|ask)\s+{AT})\s*\$?\s?(?P<v>{NUM})"
     )
     if m:

@@ -1114,3 +1114,45 @@ def test_a_last_traded_price_and_a_choice_of_trade_decisions():
 def test_a_term_in_plain_english_is_a_definition():
     u = understand("vega?? in plain english pls")
     assert u.intent is Intent.DEFINITION and u.term.lower() == "vega"
+
+
+def test_shares_are_a_delta_and_an_if_level_is_the_spot_where_nothing_is_priced_later():
+    u = understand("Short 300 shares of a stock at $480 with beta 1.2 - what's that in beta-weighted SPX deltas if SPX is 6000?")
+    assert u.calc.calculator == "beta-weighted-delta"
+    assert not u.calc.missing
+
+
+def test_a_rolling_window_in_a_follow_up_to_a_data_question():
+    previous = {"calculation": {"calculator": "correlation", "inputs": {"data": "spx-vix sample", "x": "spx", "y": "vix", "returns": "log"}},
+                "topic": "correlation", "focus": ["pearson"]}
+    u = understand("and on a rolling 20-day window, what's the range (min/max)?", previous)
+    assert u.calc.inputs["window"] == 20 and not u.calc.missing
+
+
+@pytest.mark.parametrize(
+    ("message", "changes"),
+    [
+        ("tmrw spx gaps to 5900 and iv +6 pts - p&l?", {"at_days": 1, "at_spot": 5900, "iv_shift": 6}),
+        ("and if IV is also up 4 points by then?", {"iv_shift": 4}),
+    ],
+)
+def test_more_what_if_phrasings(message, changes):
+    previous = {"calculation": {"calculator": "iron-condor", "inputs": BASE}, "topic": "iron condor", "focus": ["pop"]}
+    u = understand(message, previous)
+    assert {k: u.calc.inputs.get(k) for k in changes} == changes
+
+
+def test_the_time_left_on_an_option_is_not_a_what_if():
+    u = understand("SPX is 6000 and the 5800 put with 35 days left is trading 18.50. what implied vol is that")
+    assert u.calc.calculator == "implied-vol"
+    assert u.calc.inputs["days"] == 35 and u.calc.inputs["price"] == 18.5
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["can someone explain the 'false binary' / loyalty vs motion thing in plain words",
+     "thinking of going all in on UVXY calls as a hedge next week. good idea y/n?"],
+)
+def test_explain_requests_and_yes_no_opinions(message):
+    u = understand(message)
+    assert u.intent in (Intent.DEFINITION, Intent.ADVICE)
