@@ -103,7 +103,7 @@ GENERIC = {
         "should would could might must shall may vs versus different difference compare comparison between both "
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
         "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters "
-        "decide decides deciding determine determines keep keeps stay stays"
+        "decide decides deciding determine determines keep keeps stay stays go goes went gone"
     ).split()
 }
 
@@ -135,8 +135,8 @@ SYNONYMS = {
         "tenor": "expiration expirations maturity maturities",
         "maturity": "expiration expirations",
         "trigger": "activate activates activation",
-        "build": "design designed",
-        "built": "design designed",
+        "build": "design designed construct constructing construction",
+        "built": "design designed constructed",
         "remove": "eliminate eliminates",
         "measure": "evaluate quantify",
         "judge": "evaluate assess measure",
@@ -269,7 +269,17 @@ class Focus:
 GENERIC_TERMS = {"alvh", "vixshield-methodology", "spx-mastery", "iron-condor", "vix", "spx", "adaptive-layering"}
 
 
+# "layer 1" is how a trader writes what the articles call "the first layer".
+ORDINALS = re.compile(r"\b(layers?|tiers?|legs?|levels?|stages?)\s*#?\s*(1|2|3|one|two|three)\b", re.I)
+_ORDINAL_WORDS = {"1": "first", "one": "first", "2": "second", "two": "second", "3": "third", "three": "third"}
+
+
+def _ordinals(text: str) -> str:
+    return ORDINALS.sub(lambda m: f"{_ORDINAL_WORDS[m[2].lower()]} {m[1]}", text)
+
+
 def focus_of(question: str, glossary) -> Focus:
+    question = _ordinals(question)
     named, plain = _split_terms(question, glossary)
     generic_terms = {t for t in named if t in GENERIC_TERMS or (glossary is not None and _term_stems(glossary, t) <= GENERIC)}
     numbers = frozenset(n.rstrip("0").rstrip(".") if "." in n else n for n in re.findall(r"\d+(?:\.\d+)?", question))
@@ -423,6 +433,8 @@ _COMPARISON = [
     re.compile(r"\b(?:difference|differences) between (?P<a>.+?) and (?P<b>.+?)[?.!]*$"),
     re.compile(r"\bcompare (?P<a>.+?) (?:with|to|and) (?P<b>.+?)[?.!]*$"),
     re.compile(r"^(?:what about |is )?(?P<a>[\w\s:/.-]+?) (?:vs\.?|versus) (?P<b>.+?)[?.!]*$"),
+    # "..., like what goes in first layer vs second layer": the few words either side of "vs"
+    re.compile(r"(?:^|[,;:(]\s*|\b(?:like|between|about|in|of|is|are)\s+)(?:the\s+)?(?P<a>(?:[\w/.-]+\s+){0,2}?[\w/.-]+)\s+(?:vs\.?|versus)\s+(?:the\s+)?(?P<b>[\w/.-]+(?:\s+[\w/.-]+){0,2})"),
     re.compile(r"\bdoes (?P<a>.+?) work the same (?:way )?as (?P<b>.+?)[?.!]*$"),
     re.compile(r"\bwhat (?:separates|distinguishes) (?P<a>.+?) from (?P<b>.+?)[?.!]*$"),
     re.compile(r"^(?:is|are|does|do) (?P<a>.+?) (?:basically |really |just |essentially |actually )?(?:the same(?: thing)?|similar|like|equivalent|comparable) (?:as |to )?(?P<b>.+?)[?.!]*$"),

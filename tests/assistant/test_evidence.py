@@ -137,3 +137,19 @@ def test_neighbours_cross_passage_boundaries_within_an_article(table):
 def test_is_x_the_same_as_y_is_a_comparison():
     assert comparison_sides("is a wrapped token's 1:1 peg basically the same thing as condor delta neutrality?") == (
         "a wrapped token's 1:1 peg", "condor delta neutrality")
+
+
+def test_layer_numbers_read_as_the_articles_ordinals(glossary):
+    focus = focus_of("what goes in layer 1?", glossary)
+    assert stem("first") in focus.words and "1" not in focus.numbers
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("how do u build the hedge in layers, like what goes in layer 1 vs layer 2", ("layer 1", "layer 2")),
+        ("loyalty vs motion, what are the two sides of the false binary?", ("loyalty", "motion")),
+    ],
+)
+def test_the_words_either_side_of_vs(question, sides):
+    assert comparison_sides(question) == sides
