@@ -55,7 +55,7 @@ def stem(word: str) -> str:
 _MORE_STOP = set(
     "during comes come get got gets really also just still ever even any some all s have has had having against around "
     "him his her hers she he me my mine our ours your yours u ur im ive i'm i've through thru like lol "
-    "up down something anything else stuff etc whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
+    "up down off ppl smth sth something anything else stuff etc whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
     "together within without onto upon over under across toward towards via per".split()
 )
 
@@ -67,6 +67,7 @@ PHRASES = [
         (r"\bstop[- ]?loss(?:es)?\b|\bstops?\b(?= (?:out|at|level))", "stoploss"),
         (r"\bprofit[- ]targets?\b|\btak(?:e|es|ing) (?:the )?profits?\b|\bprofit[- ]taking\b", "profittarget"),
         (r"\bwin(?:ning)?[- ]rates?\b", "winrate"),
+        (r"\bstress[- ]?test\w*", "stresstest"),
         (r"\bmax(?:imum)? (?:profit|gain)\b", "maxprofit"),
         (r"\bmax(?:imum)? loss\b", "maxloss"),
     ]
@@ -103,7 +104,8 @@ GENERIC = {
         "should would could might must shall may vs versus different difference compare comparison between both "
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
         "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters "
-        "decide decides deciding determine determines keep keeps stay stays go goes went gone"
+        "decide decides deciding determine determines keep keeps stay stays go goes went gone watch watches look looks "
+        "piece post posts blog"
     ).split()
 }
 
@@ -139,6 +141,10 @@ SYNONYMS = {
         "built": "design designed constructed",
         "remove": "eliminate eliminates",
         "measure": "evaluate quantify",
+        "tighten": "adjust adjusting",
+        "loosen": "adjust adjusting",
+        "blowup": "collapse contagion crash shock crisis",
+        "blowups": "collapse contagion crash shock crisis",
         "judge": "evaluate assess measure",
         "assess": "evaluate",
         "activate": "trigger triggers",
@@ -165,7 +171,7 @@ ANSWER_TYPES = [
         re.compile(
             r"\bhow (?:many|much|long|often|far|big|large|wide|soon)\b|\bwhat (?:percent(?:age)?|size|level|ratio|threshold|"
             r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|"
-            r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta)s?\b|"
+            r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta|number|figure)s?\b|"
             r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike)s?\b|\bby what\b|"
             r"\bwhat \w+ (?:delta|dte|percentage)\b"
         ),

@@ -66,6 +66,9 @@ ADVICE = [
 
 DEFINITIONS = [
     r"^what\s+does\s+(?P<t>.+?)\s+stand\s+for$",
+    r"^what(?:'s|s|\s+does|\s+do)?\s+(?P<t>[\w&/-]+)\s+stand\s+for\b",  # "whats ALVH stand for and whats the basic idea"
+    r"^what(?:'s|s|\s+is|\s+are)\s+(?:the|this|that)?\s*(?P<t>.+?)\s+(?:\w+\s+){0,2}(?:keeps?\s+(?:going\s+on|talking|harping\s+on)\s+about|"
+    r"(?:talks?|writes?|wrote|goes\s+on)\s+about|mentions?|mentioned|refers?\s+to|means\s+by)\b.*$",
     r"^what\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
     r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
     r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean$",

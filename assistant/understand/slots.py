@@ -217,7 +217,7 @@ def read_hedge(scan: Scan, found: dict) -> None:
         found["notional"] = money(m["v"], m["s"])
     # Factor: "2.8x", "by the 2.8x decorrelation factor", "a factor of 2.8", "3 times"
     m = scan.first(
-        rf"{START}(?P<v>{NUM})\s*(?:x|times)(?!\w)",
+        rf"{START}(?P<v>{NUM})\s*(?:x|times)(?!\w)(?!\s+(?:the\s+)?(?:\d{{3,}}|\u00a6|(?:iron\s+)?condors?|ics?\b|spreads?|lots?|contracts?))",  # not "2x 5650/5700/..."
         rf"\bfactor\s+(?:of\s+|is\s+|=\s*)?(?P<v>{NUM})(?!\s*%)",
         rf"\bover-?siz\w*\s+(?:\w+\s+){{0,4}}?by\s+(?:a\s+)?(?P<v>{NUM})(?!\s*%|\d)",
     )
@@ -372,6 +372,7 @@ def read_count(scan: Scan, found: dict) -> None:
         r"\b(?:contracts?|lots?|quantity|qty)\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<v>\d+)\b(?![.,]\d)",
         r"\b(?:trade|trading|sell|selling|buy|buying|run|running|do|open|opening)\s+(?P<v>\d+)\s+of\s+(?:them|those|these|it)\b",
         r"(?<![\w.])x\s?(?P<v>\d+)\b(?![.,]\d)",
+        r"(?:^|(?<=\s))(?P<v>\d{1,3})\s?x\s+(?=(?:the\s+)?(?:\d{3,}|\u00a6)|(?:iron\s+)?condors?|ics?\b|spreads?)",  # "2x 5650/5700/..."
     )
     if m:
         found["contracts"] = int(number(m["v"]))
@@ -384,7 +385,7 @@ _UP = (
     r"pops?|popped|surges?|surged|soars?|soared|explodes?|exploded|expands?|expanded|is\s+up|up)"
 )
 _DOWN = r"(?:falls?|fell|fallen|drops?|dropped|declines?|declined|decreases?|decreased|goes\s+down|went\s+down|is\s+down|down|eases?|eased)"
-_ALSO = r"(?:(?:also|then|suddenly|really|just|instantly)\s+)?"
+_ALSO = r"(?:(?:also|then|suddenly|really|just|instantly|only)\s+)?"
 _PNL = r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss"
 _CHANGE = rf"{_ALSO}(?:has\s+|had\s+|have\s+)?{_ALSO}(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
 
@@ -408,10 +409,12 @@ def read_what_if(scan: Scan, found: dict) -> None:
     m = scan.first(
         rf"(?<!expir)(?<!expiring\s)(?<!expires\s)\b(?:in|after|within|over\s+the\s+next|in\s+the\s+next)\s+{_SPAN}(?:'?\s+time)?(?:\s+from\s+(?:now|today))?\b(?!\s*(?:to|until|till|before|left)\b)",
         rf"{START}{_SPAN}\s+from\s+(?:now|today)",
-        rf"\bat\s+day\s+(?P<n>{NUM})(?P<u>)",
+        rf"\b(?:at\s+|on\s+|by\s+)?day\s+(?P<n>{NUM})(?P<u>)\b",
     )
+    dated_at = []  # where the later date is named: a level in that sentence is the what-if level
     if m:
         found["at_days"] = _span_days(m)
+        dated_at.append(m.start())
     elif re.search(rf"{_PNL}|\bif\b", scan.text):
         m = scan.first(r"\b(?P<t>tomorrow|tmrw|tmr|tmrrw)\b", r"\b(?P<w>next\s+week)\b")
         if m:
@@ -423,6 +426,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
     )
     if m:
         found["before_expiry"] = _span_days(m)
+        dated_at.append(m.start())
     where = r"(?:spx|spot|the\s+index|the\s+market|it|the\s+underlying)"
     moves = (
         r"(?:is|'s|was|were|goes|went|gets|moves?|falls?|drops?|rises?|rall(?:y|ies|ied)|trades?|sits|closes|ends|settles|hits|"
@@ -433,8 +437,17 @@ def read_what_if(scan: Scan, found: dict) -> None:
         rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
         rf"\b(?:spx|spot|the\s+index)\s+{_ALSO}(?:gaps?|gapped|{moves})(?:\s+(?:down|up))?\s+to\s+(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))"
         if "at_days" in found or "before_expiry" in found else r"(?!x)x",
-        rf"\bwith\s+(?:spx|spot|the\s+index)\s+(?:at|back\s+at|now\s+at)\s+(?P<v>{NUM})(?=\s*(?:[?.!]|$))" if re.search(_PNL, scan.text) else r"(?!x)x",
+        rf"\bwith\s+(?:spx|spot|the\s+index)\s+(?:at\s+|back\s+at\s+|now\s+at\s+)?(?P<v>{NUM})(?=\s*(?:[?.!]|$))" if re.search(_PNL, scan.text) else r"(?!x)x",
     )
+    if m is None and ("at_days" in found or "before_expiry" in found):
+        # "If five days from now SPX is at 5650...": a level in the sentence that names the later date
+        sentences = [x for x in re.finditer(r"[^.!?]+", scan.text) if re.search(r"\bif\b", x[0]) or any(x.start() <= at < x.end() for at in dated_at)]
+        for sentence in sentences:
+            m = re.search(rf"\b(?:(?:spx|spot|the\s+index)\s+(?:is|'s|will\s+be|would\s+be|were)\s+(?:at\s+)?|with\s+(?:spx|spot|the\s+index)\s+(?:at\s+)?)"
+                          rf"(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))", sentence[0])
+            if m:
+                scan.cut(re.search(re.escape(m[0]), scan.text))
+                break
     if m:
         # "if SPX is at 5,800 in ten days" / "my P/L if SPX drops to 5800" value the position there; a bare
         # "what if SPX drops to 5800?" moves the spot, unless the remembered position has a what-if (the route decides)

@@ -1156,3 +1156,27 @@ def test_the_time_left_on_an_option_is_not_a_what_if():
 def test_explain_requests_and_yes_no_opinions(message):
     u = understand(message)
     assert u.intent in (Intent.DEFINITION, Intent.ADVICE)
+
+
+def test_a_level_in_a_what_if_follow_up_is_the_what_if_level():
+    previous = {"calculation": {"calculator": "iron-condor", "inputs": {**BASE, "at_days": 20, "at_spot": 6000}},
+                "topic": "iron condor", "focus": ["what_if"]}
+    u = understand("same day but spx at 6200", previous)
+    assert u.calc.inputs["at_spot"] == 6200 and u.calc.inputs["spot"] == BASE["spot"] and u.calc.inputs["at_days"] == 20
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("2x 5650/5700/6300/6350 IC for 14.80 credit. SPX 6000, IV 15%, 45 DTE. P/L after 20 days if SPX just sits at 6000?",
+         {"contracts": 2, "at_days": 20, "at_spot": 6000}),
+        ("I'm evaluating a 5500/5575/6075/6150 iron condor opened for 26.90 with SPX at 5820, implied vol 19% and 30 days to expiry. "
+         "If five days from now SPX is at 5650 and IV has jumped to 28%, what would my P/L be?",
+         {"spot": 5820, "at_days": 5, "at_spot": 5650, "at_iv": 0.28}),
+        ("condor 5650/5700/6100/6150 sold for 27, spot 5900, iv 18%, 45 days. at day 30 with spx 6080 and iv down 3 pts, p&l?",
+         {"at_days": 30, "at_spot": 6080, "iv_shift": -3}),
+    ],
+)
+def test_what_if_levels_in_the_sentence_that_names_the_later_date(message, expected):
+    inputs = understand(message).calc.inputs
+    assert {k: inputs.get(k) for k in expected} == expected
