@@ -16,6 +16,7 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(ROOT / "corpus", description="Articles (corpus/articles/*.md) and corpus/glossary.yaml")
     index_dir: Path = Field(ROOT / "index", description="Where the built search index lives")
+    csv_dir: Path = Field(ROOT / "data" / "csv", description="The only folder a chat question may name a CSV file in (for the correlation calculator)")
     db_path: Path = Field(ROOT / "data" / "vixshield.db", description="SQLite file for conversations and feedback")
     database_url: str = Field("", description="sqlite:///path or postgresql://user@host:port/db; empty means the SQLite file at VIXSHIELD_DB_PATH")
     db_busy_timeout_s: float = Field(5.0, description="How long a store call waits for a locked SQLite file or a pooled PostgreSQL connection before answering 503")

@@ -66,9 +66,14 @@ def _frame(inputs: dict):
     source = inputs["data"]
     if source == SAMPLE:
         return _sample()
-    path = Path(source).expanduser()
-    if ".." in path.parts:
-        raise CalculatorError("name the CSV file by a path without '..'")
+    from assistant.settings import get_settings
+
+    # Anyone on the website can send a chat message: a named CSV is read only from the data folder.
+    folder = Path(get_settings().csv_dir).resolve()
+    given = Path(source).expanduser()
+    path = (given if given.is_absolute() else folder / given).resolve()
+    if folder not in path.parents:
+        raise CalculatorError(f"CSV files are read from the data folder only ({folder}); put {given.name} there and name it")
     if path.is_file() and path.stat().st_size > MAX_CSV_BYTES:
         raise CalculatorError(f"{path.name} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB")
     columns = [inputs["x"], inputs["y"]] + ([inputs["regime"]] if inputs.get("regime") else [])

@@ -78,7 +78,11 @@ def test_beta_direction_follows_the_words():
     assert (u.calc.inputs["y"], u.calc.inputs["x"]) == ("vix", "spx")
 
 
-def test_a_named_csv_with_its_columns(tmp_path):
+def test_a_named_csv_with_its_columns(tmp_path, monkeypatch):
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("VIXSHIELD_CSV_DIR", str(tmp_path))
+    get_settings.cache_clear()
     path = tmp_path / "prices.csv"
     rows = ["date,alpha,beta"] + [f"2024-01-{d:02d},{100 + d * (d % 3)},{50 - d + (d % 4)}" for d in range(1, 29)]
     path.write_text("\n".join(rows) + "\n")
@@ -86,6 +90,24 @@ def test_a_named_csv_with_its_columns(tmp_path):
     assert calc.inputs["data"] == str(path) and (calc.inputs["x"], calc.inputs["y"]) == ("alpha", "beta")
     assert calc.inputs["start"] == "2024-01-01" and calc.inputs["end"] == "2024-01-28"
     assert "prices.csv" in text
+    get_settings.cache_clear()
+
+
+def test_a_csv_outside_the_data_folder_is_refused(tmp_path, monkeypatch):
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("VIXSHIELD_CSV_DIR", str(tmp_path / "csv"))
+    get_settings.cache_clear()
+    (tmp_path / "secret.csv").write_text("date,spx,vix\n2024-01-01,1,2\n")
+    try:
+        from calculators.errors import CalculatorError
+
+        with pytest.raises(CalculatorError, match="data folder only"):
+            routes.get("correlation").run({"data": str(tmp_path / "secret.csv"), "x": "spx", "y": "vix", "returns": "log"})
+        with pytest.raises(CalculatorError, match="data folder only"):
+            routes.get("correlation").run({"data": "../secret.csv", "x": "spx", "y": "vix", "returns": "log"})
+    finally:
+        get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(
