@@ -251,6 +251,14 @@ def _split_terms(text: str, glossary) -> tuple[set[str], set[str]]:
 
 
 @lru_cache(maxsize=4096)
+def _one_word_names(glossary, term_id: str) -> frozenset[str]:
+    """Stems of a term's one-word names ("SPY", "MEV"): a question writing the word in lower case
+    names the term even where the glossary only matches it in capitals."""
+    term = glossary.get(term_id)
+    return frozenset(stem(n.lower()) for n in (term.names if term else ()) if re.fullmatch(r"[\w-]+", n))
+
+
+@lru_cache(maxsize=4096)
 def _term_stems(glossary, term_id: str) -> frozenset[str]:
     term = glossary.get(term_id)
     return frozenset(content_words(" ".join(term.names))) if term else frozenset()
@@ -376,6 +384,8 @@ class SentenceTable:
                     got += w
             elif unit in s.words or unit in inside or SYNONYMS.get(unit, set()) & s.words:
                 got += w
+            elif glossary is not None and any(unit in _one_word_names(glossary, t) for t in s.terms):
+                got += w  # "spy" for the term SPY
             elif unit in s.all_words:  # only inside another term's name ("earnings" in P/E Ratio)
                 got += INSIDE_OTHER_TERM * w
         return got / total if total else 1.0

@@ -78,7 +78,7 @@ DEFINITIONS = [
     r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term))?"
     r"(?:\s+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|to\s+me))?(?:\s+(?:pls|please|plz))?$",
     r"^(?:what|wat|wht|wut)(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+)$",
-    r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)$",
+    r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)(?:[\s,]+(?:pls|please|plz|thx|short\s+one|briefly|quickly|in\s+short))*$",
     r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
 ]
 # A term is a short name, not a clause: "the liquidity drag that comes from..." is a methodology question.

@@ -153,3 +153,10 @@ def test_layer_numbers_read_as_the_articles_ordinals(glossary):
 )
 def test_the_words_either_side_of_vs(question, sides):
     assert comparison_sides(question) == sides
+
+
+def test_a_lower_case_one_word_term_covers_its_glossary_entry(search_index, glossary, table):
+    question = "spy options"
+    scored = table.score(question, search_index.encode_query(question), glossary)
+    spy = next(x for x in scored if x.sentence.chunk.source_id == "glossary:spy")
+    assert spy.coverage == 1.0
