@@ -158,7 +158,8 @@ DANGLING = re.compile(
 # ... or that leans on it a few words in: "Within the ALVH it is...", "Sold for a credit, it is...".
 LEANS_BACK = re.compile(
     r"^(?:[\w-]+\s+){0,3}(?:it|they|this|these)\s+(?:is|are|was|were|can|could|does|do|has|have|will|would|"
-    r"slopes?|rises?|falls?|loses?|gains?|activates?|provides?|allows?)\b|^[^.;]{0,60},\s+(?:it|they)\b",
+    r"slopes?|rises?|falls?|loses?|gains?|activates?|provides?|allows?)\b|^[^.;]{0,60},\s+(?:it|they)\b|"
+    r"^(?:[\w-]+\s+){0,4}(?:these|those)\b|^(?:[\w-]+\s+){1,4}(?:this|that)\s+(?:by|through|via|further|into|with|is|was)\b",  # "The ALVH integrates these signals", "elevates this by"
     re.I,
 )
 

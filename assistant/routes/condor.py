@@ -44,7 +44,7 @@ FOCUS = (
         r"(?:chance|odds|probabilit\w*) of keeping (?:the )?(?:full|whole|entire) credit",
         ("p_max_profit",),
     ),
-    (r"(?:probabilit\w*|chance|odds) of (?:a |the )?max(?:imum)? loss", ("p_max_loss",)),
+    (r"(?:probabilit\w*|chance|odds) of (?:a |the )?max(?:imum)? loss|(?:probabilit\w*|chance|odds)\b[^.?!]{0,25}\b(?:at|in|with)\s+(?:a\s+|the\s+)?max(?:imum)?\s+loss", ("p_max_loss",)),
     (r"(?:probabilit\w*|chance|odds)(?: of)? touch\w*(?: the)? short put|touch\w* the short put", ("p_touch_short_put",)),
     (r"(?:probabilit\w*|chance|odds)(?: of)? touch\w*(?: the)? short call|touch\w* the short call", ("p_touch_short_call",)),
     (r"(?:probabilit\w*|chance|odds) of (?:a )?touch\w*|touch probabilit\w*|\bp\(?touch", ("p_touch_short_put", "p_touch_short_call")),

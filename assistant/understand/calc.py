@@ -94,9 +94,15 @@ def inputs_for(calculator: str, found: dict, base: dict | None = None) -> dict:
     inputs = dict(base or {})
     if "if_spot" in found and "at_spot" not in route.fields:  # "if SPX is 6000" is the spot where no what-if is priced
         found = {**found, "spot": found.get("spot", found["if_spot"])}
-    if "at_spot" in route.fields and (base or {}).get("at_days") is not None and "spot" in found and "at_spot" not in found:
-        # a what-if under way: "same day but SPX at 6200" moves the what-if level, not today's spot
-        found = {**{k: v for k, v in found.items() if k != "spot"}, "at_spot": found["spot"]}
+    if "at_spot" in route.fields and (base or {}).get("at_days") is not None:
+        # a what-if under way: "same day but SPX at 6200" moves the what-if level, "what if IV is 13% at that
+        # point?" the what-if IV, not today's
+        if "spot" in found and "at_spot" not in found:
+            found = {**{k: v for k, v in found.items() if k != "spot"}, "at_spot": found["spot"]}
+        if "iv" in found and not {"at_iv", "iv_shift"} & set(found):
+            found = {**{k: v for k, v in found.items() if k != "iv"}, "at_iv": found["iv"]}
+            base = {k: v for k, v in (base or {}).items() if k != "iv_shift"}
+            inputs.pop("iv_shift", None)
     for name in route.fields:
         if name in found and name != "credit":
             inputs[name] = found[name]

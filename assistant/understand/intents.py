@@ -74,6 +74,8 @@ DEFINITIONS = [
     r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean$",
     r"^(?:what\s+is\s+|what's\s+|whats\s+)?the\s+(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?:definition|meaning)\s+of\s+(?P<t>.+)$",
+    r"^(?P<t>.+?)\s*=\s*\?+.*$",  # "big top temporal theta cash press = ??"
+    r"^(?P<t>.+?)\s+in\s+(?:one|a|1|two|2)\s+(?:sentence|line|word)s?$",  # "ALVH in one sentence?"
     r"^(?:define|explain)\s+(?P<t>.+)$",
     r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term))?"
     r"(?:\s+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|to\s+me))?(?:\s+(?:pls|please|plz))?$",
@@ -115,6 +117,8 @@ LEAD_WORDS = re.compile(r"^(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|
 SIZING = [
     r"\bhow (?:many|much)\b[^.?!]*?\b(?:should|shall)\s+(?:i|we)\s+(?:be\s+)?(?:trade|trading|sell|selling|buy|buying|open|opening|put on|putting on|"
     r"risk|risking|allocate|allocating|use|using|run|running|hold|holding|start with|do|put)\b",
+    r"\bhow (?:many|much)\b[^.?!]*?\b(?:i|we)\s+should\s+(?:be\s+)?(?:trade|trading|sell|selling|buy|buying|open|risk|run|running|use)\b",  # "how many contract I should trade"
+    r"\b(?:right|correct|good|proper|best)\s+(?:position\s+)?size\s+for\s+(?:me|my|us)\b",
     r"\bhow (?:many|much)\b[^.?!]*?\b(?:should|shall)\s+(?:someone|somebody|one|a\s+trader|a\s+person|people|traders)\b[^.?!]*?"
     r"\b(?:trade|trading|sell|selling|buy|buying|open|opening|put on|risk|risking|allocate|allocating|run|running|hold|holding)\b",
     r"\bhow (?:big|large)\s+(?:should|shall)\s+(?:my|our|the|a)\s+(?:[\w-]+\s+){0,2}?(?:positions?|trades?|size|allocation|bets?|book)\b",

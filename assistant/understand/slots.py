@@ -212,6 +212,7 @@ def read_hedge(scan: Scan, found: dict) -> None:
         rf"{START}(?P<v>{NUM})\s*{SUFFIX}\s*(?:(?:of\s+)?(?:vix|uvxy|notional|total|call|calls|long)\s+)*(?:hedge|notional)",
         rf"\b(?:notional|hedge(?:\s+(?:size|notional))?)\s*(?:(?:of|is|at|=|:|was|worth|size)\s*)*\$\s?(?P<v>{NUM})\s*{SUFFIX}?",
         rf"\b(?:notional|hedge(?:\s+(?:size|notional))?)\s*(?:(?:of|is|at|=|:|was|worth|size)\s*)*(?P<v>{NUM})\s*{SUFFIX}",
+        rf"{START}(?P<v>\d{{1,3}}(?:,\d{{3}})+|\d{{5,}})\s*{SUFFIX}?\s+(?:notional|book|portfolio)\b",  # "a 2,000,000 notional book"
     )
     if m:
         found["notional"] = money(m["v"], m["s"])
@@ -324,7 +325,8 @@ def read_position(scan: Scan, found: dict) -> None:
     m = scan.first(rf"\bbeta\s*{AT}(?P<v>{NUM})", rf"{START}(?P<v>{NUM})\s+beta\b")
     if m:
         found["beta"] = tidy(number(m["v"]))
-    m = scan.first(rf"\b(?:priced\s+at|price\s+{AT}|trading\s+at|stock\s+at|shares?\s+at|(?!spx\b)[a-z]{{2,5}}\s+at)\s*\$?\s?(?P<v>{NUM})")
+    m = scan.first(rf"\b(?:priced\s+at|price\s+{AT}|trading\s+at|stock\s+at|shares?\s+at|(?!spx\b)[a-z]{{2,5}}\s+at)\s*\$?\s?(?P<v>{NUM})",
+                   rf"\$\s?(?P<v>{NUM})\s+(?:stock|share|etf)\b")
     if m:
         found["bwd_price"] = tidy(number(m["v"]))
 
@@ -447,6 +449,14 @@ def read_what_if(scan: Scan, found: dict) -> None:
                           rf"(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))", sentence[0])
             if m:
                 scan.cut(re.search(re.escape(m[0]), scan.text))
+                break
+    if ("at_days" in found or "before_expiry" in found) and "at_iv" not in found:
+        # "If after 30 days the index is unchanged but implied vol is 26%": the IV then, not today's
+        for sentence in [x for x in re.finditer(r"[^.!?]+", scan.text) if any(x.start() <= at < x.end() for at in dated_at)]:
+            level = re.search(rf"\b{_IV}\s+(?:is|'s|will\s+be|would\s+be|were|at)\s+(?P<v>{NUM})(?P<p>\s*%|\s*percent\b)", sentence[0])
+            if level:
+                found["at_iv"] = fraction(number(level["v"]), True)
+                scan.cut(re.search(re.escape(level[0]), scan.text))
                 break
     if m:
         # "if SPX is at 5,800 in ten days" / "my P/L if SPX drops to 5800" value the position there; a bare

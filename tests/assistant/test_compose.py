@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+import pytest
+
 from assistant.compose import CitationList, renumber
 from assistant.formatting import fmt_money, fmt_number, fmt_pct, fmt_points
 from assistant.reply import Citation
@@ -36,3 +38,14 @@ def test_number_formats_for_reading():
     assert fmt_money(4650.0) == "$4,650"
     assert fmt_money(-12.345) == "-$12.35"
     assert fmt_pct(0.41812) == "41.8%"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The ALVH integrates these signals to dynamically adjust hedge ratios.",
+     "The ALVH elevates this by layering dynamic VIX-based adjustments."],
+)
+def test_a_sentence_that_points_back_mid_way_leans_on_the_one_before(sentence):
+    from assistant.compose import leans_back
+
+    assert leans_back(sentence)

@@ -1180,3 +1180,26 @@ def test_a_level_in_a_what_if_follow_up_is_the_what_if_level():
 def test_what_if_levels_in_the_sentence_that_names_the_later_date(message, expected):
     inputs = understand(message).calc.inputs
     assert {k: inputs.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["temporal layering = ?? sounds like a circus lol", "ALVH in one sentence?", "vega meaning pls, short one"],
+)
+def test_more_ways_to_ask_for_a_definition(message):
+    assert understand(message).intent is Intent.DEFINITION
+
+
+def test_the_iv_in_the_sentence_naming_the_later_date_is_the_what_if_iv():
+    u = understand("I have an iron condor 5300/5375/6275/6350, credit 18.80, SPX 5825, IV 18%, 60 days. "
+                   "If after 30 days the index is unchanged but implied vol is 26%, what would the P/L be?")
+    assert u.calc.inputs["iv"] == 0.18 and u.calc.inputs["at_iv"] == 0.26 and u.calc.inputs["at_days"] == 30
+    follow = understand("what if IV is 13% at that point instead?", {"calculation": {"calculator": "iron-condor", "inputs": u.calc.inputs},
+                                                                   "topic": "iron condor", "focus": ["what_if"]})
+    assert follow.calc.inputs["iv"] == 0.18 and follow.calc.inputs["at_iv"] == 0.13
+
+
+def test_a_notional_book_without_a_dollar_sign_and_sizing_in_other_words():
+    u = understand("Please lay out an ALVH layer schedule for a 2,000,000 notional book with default settings")
+    assert u.calc.calculator == "alvh-layers" and u.calc.inputs["notional"] == 2_000_000
+    assert understand("how many contract I should trade for my own account of 50000 dollar?").intent is Intent.ADVICE
