@@ -420,10 +420,12 @@ class SearchIndex:
 
     # -- load --------------------------------------------------------------------
 
-    def load(self) -> None:
-        """Build first if stale, then load everything searching needs (and the query encoder)."""
+    def load(self, rebuild_stale: bool = True) -> None:
+        """Load everything searching needs (and the query encoder). Builds first when there is no
+        index, or when it is stale and ``rebuild_stale`` (a server passes False: it serves the
+        stale index at once and rebuilds in the background)."""
         with self._lock:
-            if self.is_stale():
+            if self.manifest() is None or (rebuild_stale and self.is_stale()):
                 self.build()
             self._state = self._read(self.current_dir.resolve())
             self._warm_query_encoder()

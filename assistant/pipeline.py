@@ -69,11 +69,13 @@ class Assistant:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
-    def warm_up(self) -> None:
+    def warm_up(self, rebuild_stale: bool = True) -> None:
+        """Open the store and load the index, the sentence table and the curated answers.
+        ``rebuild_stale=False`` serves a stale index as it is (see SearchIndex.load)."""
         import calculators  # noqa: F401  (registers every calculator)
 
         self.store.open()
-        self.index.load()
+        self.index.load(rebuild_stale=rebuild_stale)
         self.sentence_table()
         self.answers.load()
 

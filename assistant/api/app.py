@@ -54,23 +54,6 @@ Every chat interface returns the same reply object (`conversation_id`, `answer`,
 """
 
 
-def _load_index_now(index) -> bool:
-    """Load what ``current`` holds, even when the corpus changed since it was built; build only
-    when there is no usable index at all. Returns whether the loaded index is stale."""
-    with index._lock:
-        if index.manifest() is None:
-            index.load()  # nothing to serve yet: build, then load (readyz stays 503 meanwhile)
-            return False
-        try:
-            index._state = index._read(index.current_dir.resolve())
-            index._warm_query_encoder()
-        except Exception as err:  # an unreadable build: rebuild it before serving
-            logs.log.warning("index unreadable, rebuilding before serving", extra={"error": str(err)})
-            index.load()
-            return False
-    return index.is_stale()
-
-
 def _rebuild_in_background(index) -> None:
     """Rebuild a stale index and swap it in; the old one serves meanwhile. With several workers,
     only the one holding ``<index_dir>/.rebuild.lock`` builds; the others reload via the watch."""
@@ -91,16 +74,17 @@ def _rebuild_in_background(index) -> None:
 
 
 def _warm_assistant(assistant) -> bool:
-    """Load the index as it is (stale or not), then the rest of ``Assistant.warm_up`` (store,
-    calculators, whatever else it warms) with the index's own load-or-build step skipped."""
-    index = assistant.index
-    stale = _load_index_now(index)
-    index.load = lambda: None  # already loaded; Assistant.warm_up must not rebuild a stale one first
+    """Warm the assistant on the index as it is, stale or not (the port is already open; a stale
+    index is rebuilt in the background); build first only when there is none, or it is unreadable.
+    Returns whether the loaded index is stale."""
+    from assistant.errors import IndexNotReady
+
     try:
+        assistant.warm_up(rebuild_stale=False)
+    except (IndexNotReady, OSError, ValueError, RuntimeError) as err:  # an unreadable build: rebuild it before serving
+        logs.log.warning("index unreadable, rebuilding before serving", extra={"error": str(err)})
         assistant.warm_up()
-    finally:
-        del index.load
-    return stale
+    return assistant.index.is_stale()
 
 
 async def _rebuild(app: FastAPI) -> None:
