@@ -275,10 +275,11 @@ class Assistant:
         """An in-domain question whose ask no article states: say so, and point at the nearest articles."""
         answer = evidence.not_covered_sentence(query, focus, scored[0] if scored else None)
         related, seen = [], set()
-        for hit in hits:
-            if hit.chunk.kind == "article" and hit.chunk.source_id not in seen and len(related) < 3:
-                seen.add(hit.chunk.source_id)
-                related.append(Related(id=hit.chunk.source_id, title=hit.chunk.title, url=hit.chunk.url))
+        nearest = [hit.chunk for hit in hits] + [x.sentence.chunk for x in scored]  # passages, then sentences
+        for chunk in nearest:
+            if chunk.kind == "article" and chunk.source_id not in seen and len(related) < 3:
+                seen.add(chunk.source_id)
+                related.append(Related(id=chunk.source_id, title=chunk.title, url=chunk.url))
         return Draft(answer, grounded=False, related=related, state={"not_covered": True})
 
     def sentence_table(self):
