@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Protocol, TextIO, runtime_checkable
 
-from assistant.errors import Busy, InvalidInput
+from assistant.errors import Busy, InvalidInput, NotFound
 
 RATINGS = ("up", "down")
 MAX_COMMENT_CHARS = 2000
@@ -212,6 +212,85 @@ GAP_DOC = """Questions the knowledge base did not cover, and answers rated thumb
         answers) and ``comments`` (the thumbs-down comments, ``[]`` when none; ``None`` when the
         turn has no thumbs-down). ``since``: an ISO date or timestamp; only turns asked at or after it.
         """
+
+
+class SQLReads:
+    """The reads both backends share, written once: each backend gives ``_read(sql, params)``, its
+    ``PARAM`` placeholder (``?`` or ``%s``) and the SQL of ``_not_covered_sql`` (JSON differs)."""
+
+    PARAM = "?"
+    _NOT_COVERED_SQL = ""  # (conversation_id, idx, message, created_at) of not-covered declines since {p}
+
+    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        raise NotImplementedError
+
+    def exists(self, conversation_id: str) -> bool:
+        if not isinstance(conversation_id, str) or not conversation_id or "\x00" in conversation_id:
+            return False
+        return bool(self._read(f"SELECT 1 FROM conversations WHERE id = {self.PARAM}", (conversation_id,)))
+
+    def _require(self, conversation_id: str) -> None:
+        if not self.exists(conversation_id):
+            raise NotFound(f"no conversation with id {conversation_id!r}")
+
+    def turns(self, conversation_id: str) -> list[Turn]:
+        """Every turn of the conversation in order; NotFound when it does not exist."""
+        rows = self._read(
+            f"SELECT idx, message, reply, state, created_at FROM turns WHERE conversation_id = {self.PARAM} ORDER BY idx",
+            (conversation_id,),
+        )
+        if not rows:
+            self._require(conversation_id)
+        return [
+            Turn(conversation_id, idx, message, json.loads(reply), None if state is None else json.loads(state), created)
+            for idx, message, reply, state, created in rows
+        ]
+
+    def conversation_state(self, conversation_id: str) -> ConversationState | None:
+        """The state saved with the most recent turn that saved one (None if none did)."""
+        rows = self._read(
+            f"SELECT state FROM turns WHERE conversation_id = {self.PARAM} AND state IS NOT NULL ORDER BY idx DESC LIMIT 1",
+            (conversation_id,),
+        )
+        if not rows:
+            self._require(conversation_id)
+            return None
+        return ConversationState.from_json(rows[0][0])
+
+    def last_state(self, conversation_id: str) -> dict | None:
+        """``conversation_state`` as the dict the pipeline reads."""
+        state = self.conversation_state(conversation_id)
+        return None if state is None else state.to_dict()
+
+    def feedback(self) -> list[dict]:
+        """All feedback, oldest first, with the question and answer it rates."""
+        rows = self._read(
+            """
+            SELECT f.id, f.created_at, f.conversation_id, f.turn, f.rating, f.comment, t.message, t.reply
+            FROM feedback f LEFT JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
+            ORDER BY f.id
+            """
+        )
+        return [feedback_row(*row) for row in rows]
+
+    def export_feedback_csv(self, fp: TextIO) -> int:
+        """Write all feedback as CSV (with a header row) to fp; return the number of rows."""
+        return write_feedback_csv(self.feedback(), fp)
+
+    def gap_candidates(self, since: str | None = None) -> list[dict]:
+        since = since or ""
+        covered = self._read(self._NOT_COVERED_SQL.format(p=self.PARAM), (since,))
+        down = self._read(
+            f"""
+            SELECT t.conversation_id, t.idx, t.message, t.created_at, f.comment FROM feedback f
+            JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
+            WHERE f.rating = 'down' AND t.created_at >= {self.PARAM} ORDER BY f.id
+            """,
+            (since,),
+        )
+        return merge_gap_candidates(covered, down)
+
+    gap_candidates.__doc__ = GAP_DOC
 
 
 def too_many_conflicts(conversation_id: str) -> Busy:

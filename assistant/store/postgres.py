@@ -12,25 +12,20 @@ Retry-After).
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import uuid
-from typing import Any, TextIO
+from typing import Any
 
 from assistant.errors import Busy, NotFound
 from assistant.store.base import (
     APPEND_RETRIES,
-    GAP_DOC,
     ConversationState,
-    Turn,
+    SQLReads,
     check_feedback,
-    feedback_row,
-    merge_gap_candidates,
     now,
     reply_json,
     state_json,
     too_many_conflicts,
-    write_feedback_csv,
 )
 
 
@@ -41,7 +36,14 @@ def _redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-class PostgresStore:
+class PostgresStore(SQLReads):
+    PARAM = "%s"
+    _NOT_COVERED_SQL = """
+        SELECT conversation_id, idx, message, created_at FROM turns
+        WHERE created_at >= {p} AND (reply::jsonb ->> 'grounded') = 'false'
+          AND jsonb_array_length(COALESCE(reply::jsonb -> 'related', '[]'::jsonb)) > 0
+        """
+
     def __init__(self, url: str, min_size: int = 1, max_size: int = 8, timeout_s: float = 5.0):
         self.url = url
         self.min_size = min_size
@@ -121,15 +123,6 @@ class PostgresStore:
             conn.execute("INSERT INTO conversations (id, created_at) VALUES (%s, %s)", (cid, now()))
         return cid
 
-    def exists(self, conversation_id: str) -> bool:
-        if not isinstance(conversation_id, str) or not conversation_id or "\x00" in conversation_id:
-            return False
-        return bool(self._read("SELECT 1 FROM conversations WHERE id = %s", (conversation_id,)))
-
-    def _require(self, conversation_id: str) -> None:
-        if not self.exists(conversation_id):
-            raise NotFound(f"no conversation with id {conversation_id!r}")
-
     def add_turn(self, conversation_id: str, message: str, reply: Any, state: "dict | ConversationState | None") -> int:
         import psycopg
 
@@ -155,32 +148,6 @@ class PostgresStore:
                 return int(nxt)
         raise too_many_conflicts(conversation_id)
 
-    def turns(self, conversation_id: str) -> list[Turn]:
-        if not self.exists(conversation_id):
-            raise NotFound(f"no conversation with id {conversation_id!r}")
-        rows = self._read(
-            "SELECT idx, message, reply, state, created_at FROM turns WHERE conversation_id = %s ORDER BY idx",
-            (conversation_id,),
-        )
-        return [
-            Turn(conversation_id, idx, message, json.loads(reply), None if state is None else json.loads(state), created)
-            for idx, message, reply, state, created in rows
-        ]
-
-    def conversation_state(self, conversation_id: str) -> ConversationState | None:
-        rows = self._read(
-            "SELECT state FROM turns WHERE conversation_id = %s AND state IS NOT NULL ORDER BY idx DESC LIMIT 1",
-            (conversation_id,),
-        )
-        if not rows:
-            self._require(conversation_id)
-            return None
-        return ConversationState.from_json(rows[0][0])
-
-    def last_state(self, conversation_id: str) -> dict | None:
-        state = self.conversation_state(conversation_id)
-        return None if state is None else state.to_dict()
-
     # --- feedback ---------------------------------------------------------------
 
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None = None) -> int:
@@ -198,41 +165,6 @@ class PostgresStore:
                 (conversation_id, turn, rating, comment, now()),
             ).fetchone()
         return int(fid)
-
-    def feedback(self) -> list[dict]:
-        rows = self._read(
-            """
-            SELECT f.id, f.created_at, f.conversation_id, f.turn, f.rating, f.comment, t.message, t.reply
-            FROM feedback f LEFT JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
-            ORDER BY f.id
-            """
-        )
-        return [feedback_row(*row) for row in rows]
-
-    def gap_candidates(self, since: str | None = None) -> list[dict]:
-        since = since or ""
-        covered = self._read(
-            """
-            SELECT conversation_id, idx, message, created_at FROM turns
-            WHERE created_at >= %s AND (reply::jsonb ->> 'grounded') = 'false'
-              AND jsonb_array_length(COALESCE(reply::jsonb -> 'related', '[]'::jsonb)) > 0
-            """,
-            (since,),
-        )
-        down = self._read(
-            """
-            SELECT t.conversation_id, t.idx, t.message, t.created_at, f.comment FROM feedback f
-            JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
-            WHERE f.rating = 'down' AND t.created_at >= %s ORDER BY f.id
-            """,
-            (since,),
-        )
-        return merge_gap_candidates(covered, down)
-
-    gap_candidates.__doc__ = GAP_DOC
-
-    def export_feedback_csv(self, fp: TextIO) -> int:
-        return write_feedback_csv(self.feedback(), fp)
 
     def __repr__(self) -> str:
         return f"PostgresStore({_redact(self.url)!r})"

@@ -12,28 +12,23 @@ timeout raises ``Busy`` (HTTP 503 with Retry-After), never a 500.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import threading
 import uuid
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from assistant import migrations
 from assistant.errors import Busy, NotFound, VixShieldError
 from assistant.store.base import (
     APPEND_RETRIES,
-    GAP_DOC,
     ConversationState,
-    Turn,
+    SQLReads,
     check_feedback,
-    feedback_row,
-    merge_gap_candidates,
     now,
     reply_json,
     state_json,
     too_many_conflicts,
-    write_feedback_csv,
 )
 
 BUSY_TIMEOUT_MS = 5_000
@@ -52,7 +47,14 @@ def _busy(err: sqlite3.OperationalError) -> Exception:
     return err
 
 
-class SQLiteStore:
+class SQLiteStore(SQLReads):
+    PARAM = "?"
+    _NOT_COVERED_SQL = """
+        SELECT conversation_id, idx, message, created_at FROM turns
+        WHERE created_at >= {p} AND json_extract(reply, '$.grounded') = 0
+          AND json_array_length(COALESCE(json_extract(reply, '$.related'), '[]')) > 0
+        """
+
     def __init__(self, path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
@@ -161,15 +163,6 @@ class SQLiteStore:
         self._write(lambda db: db.execute("INSERT INTO conversations (id, created_at) VALUES (?, ?)", (cid, now())))
         return cid
 
-    def exists(self, conversation_id: str) -> bool:
-        if not isinstance(conversation_id, str) or not conversation_id:
-            return False
-        return bool(self._read("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)))
-
-    def _require(self, conversation_id: str) -> None:
-        if not self.exists(conversation_id):
-            raise NotFound(f"no conversation with id {conversation_id!r}")
-
     def add_turn(self, conversation_id: str, message: str, reply: Any, state: "dict | ConversationState | None") -> int:
         """Append a turn and return its index (0, 1, 2, ...).
 
@@ -198,35 +191,6 @@ class SQLiteStore:
             raise _busy(err) from None
         raise too_many_conflicts(conversation_id)
 
-    def turns(self, conversation_id: str) -> list[Turn]:
-        """Every turn of the conversation in order; NotFound when it does not exist."""
-        rows = self._read(
-            "SELECT idx, message, reply, state, created_at FROM turns WHERE conversation_id = ? ORDER BY idx",
-            (conversation_id,),
-        )
-        if not rows:
-            self._require(conversation_id)
-        return [
-            Turn(conversation_id, idx, message, json.loads(reply), None if state is None else json.loads(state), created)
-            for idx, message, reply, state, created in rows
-        ]
-
-    def conversation_state(self, conversation_id: str) -> ConversationState | None:
-        """The state saved with the most recent turn that saved one (None if none did)."""
-        rows = self._read(
-            "SELECT state FROM turns WHERE conversation_id = ? AND state IS NOT NULL ORDER BY idx DESC LIMIT 1",
-            (conversation_id,),
-        )
-        if not rows:
-            self._require(conversation_id)
-            return None
-        return ConversationState.from_json(rows[0][0])
-
-    def last_state(self, conversation_id: str) -> dict | None:
-        """``conversation_state`` as the dict the pipeline reads."""
-        state = self.conversation_state(conversation_id)
-        return None if state is None else state.to_dict()
-
     # --- feedback ---------------------------------------------------------------
 
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None = None) -> int:
@@ -247,42 +211,6 @@ class SQLiteStore:
 
         return self._write(write)
 
-    def feedback(self) -> list[dict]:
-        """All feedback, oldest first, with the question and answer it rates."""
-        rows = self._read(
-            """
-            SELECT f.id, f.created_at, f.conversation_id, f.turn, f.rating, f.comment, t.message, t.reply
-            FROM feedback f LEFT JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
-            ORDER BY f.id
-            """
-        )
-        return [feedback_row(*row) for row in rows]
-
-    def gap_candidates(self, since: str | None = None) -> list[dict]:
-        since = since or ""
-        covered = self._read(
-            """
-            SELECT conversation_id, idx, message, created_at FROM turns
-            WHERE created_at >= ? AND json_extract(reply, '$.grounded') = 0
-              AND json_array_length(COALESCE(json_extract(reply, '$.related'), '[]')) > 0
-            """,
-            (since,),
-        )
-        down = self._read(
-            """
-            SELECT t.conversation_id, t.idx, t.message, t.created_at, f.comment FROM feedback f
-            JOIN turns t ON t.conversation_id = f.conversation_id AND t.idx = f.turn
-            WHERE f.rating = 'down' AND t.created_at >= ? ORDER BY f.id
-            """,
-            (since,),
-        )
-        return merge_gap_candidates(covered, down)
-
-    gap_candidates.__doc__ = GAP_DOC
-
-    def export_feedback_csv(self, fp: TextIO) -> int:
-        """Write all feedback as CSV (with a header row) to fp; return the number of rows."""
-        return write_feedback_csv(self.feedback(), fp)
 
 
 ConversationStore = SQLiteStore  # the name the rest of the code base has always used
