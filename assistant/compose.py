@@ -2,12 +2,11 @@
 
 Extractive and deterministic: the answer's sentences are the corpus's own
 sentences (or the glossary's definitions), numbered [n] in order of first
-use; calculator answers show the calculator's figures, formatted for reading.
+use. Calculator answers are composed by their routes (assistant/routes/).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -22,7 +21,6 @@ SCOPE_LINE = (
     "and calculators for iron condors, hedge ratios and correlations."
 )
 MAX_WORDS = 120
-OVERLAP_WEIGHT = 0.3  # tuned on tests/data/chat-cases.jsonl (see docs/evaluation.md)
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = set(
@@ -99,54 +97,6 @@ class Candidate:
     sentence: object = None  # the evidence.Sentence it came from, if any
 
 
-def pick_sentences(question: str, query_vector: np.ndarray, hits, index, limit: int = 3) -> list[Candidate]:
-    """The 2–4 sentences of the top passages most similar to the question.
-
-    Score = cosine(question, sentence)
-          + 0.3 × the IDF-weighted share of the question's content words the sentence contains
-            (IDF over the candidate sentences, so words every candidate shares, like "VIX", count little)
-          + 0.1 × the passage's fused search score relative to the best passage's
-          − 0.1 for glossary definitions (a methodology answer should rest on the articles).
-    Near duplicates (cosine > 0.9 to one already picked) and sentences far
-    below the best (more than 0.15) are skipped, but two are kept when there are two.
-    """
-    asked = content_words(question)
-    pool: list[tuple[object, int, str, np.ndarray, set[str], float]] = []
-    best_hit = max((hit.score for hit in hits), default=1.0) or 1.0
-    for hit in hits:
-        sentences, vectors = index.sentences(hit.chunk.id)
-        bonus = 0.1 * hit.score / best_hit - (0.1 if hit.chunk.kind == "glossary" else 0.0)
-        for position, (sentence, vector) in enumerate(zip(sentences, vectors)):
-            text = clean_sentence(sentence)
-            if not text.endswith((".", "!", "?", '"', "”")) or len(text.split()) < 6 or _BOILERPLATE.match(text):
-                continue
-            pool.append((hit.chunk, position, text, vector, content_words(text), bonus))
-    if not pool:
-        return []
-    idf = {w: math.log(1 + len(pool) / (1 + sum(w in words for *_, words, _ in pool))) for w in asked}
-    asked_weight = sum(idf.values()) or 1.0
-    candidates = [
-        Candidate(chunk, position, text, float(vector @ query_vector) + OVERLAP_WEIGHT * sum(idf[w] for w in asked & words) / asked_weight + bonus, vector)
-        for chunk, position, text, vector, words, bonus in pool
-    ]
-    candidates.sort(key=lambda c: c.score, reverse=True)
-    chosen: list[Candidate] = []
-    words = 0
-    for cand in candidates:
-        if len(chosen) >= 2 and cand.score < candidates[0].score - 0.15:
-            break
-        if any(float(cand.vector @ c.vector) > 0.9 for c in chosen):
-            continue
-        length = len(cand.text.split())
-        if chosen and words + length > MAX_WORDS:
-            continue
-        chosen.append(cand)
-        words += length
-        if len(chosen) >= limit:
-            break
-    return chosen
-
-
 # A sentence that leans on the one before it: never the first sentence of an answer on its own.
 DANGLING = re.compile(
     r"^(?:therefore|thus|hence|however|in contrast|by contrast|instead|similarly|moreover|furthermore|additionally|"
@@ -213,15 +163,6 @@ def choose_evidence(found, table, limit: int = 3, margin: float = 0.15, keep: in
     for i, c in enumerate(chosen):
         first.setdefault(c.chunk.id, i)
     return sorted(chosen, key=lambda c: (first[c.chunk.id], c.position))
-
-
-def readable_order(chosen: list[Candidate], hits) -> list[Candidate]:
-    """Group sentences by passage (best passage first) and keep each passage's own order."""
-    rank = {hit.chunk.id: i for i, hit in enumerate(hits)}
-    first_pick = {}
-    for i, cand in enumerate(chosen):
-        first_pick.setdefault(cand.chunk.id, i)
-    return sorted(chosen, key=lambda c: (first_pick[c.chunk.id], rank.get(c.chunk.id, 0), c.position))
 
 
 def cited_sentences(chosen: list[Candidate], citations: CitationList) -> str:

@@ -271,10 +271,6 @@ class Focus:
     numbers: frozenset[str]  # figures the question states ("50", "2")
     kind: AnswerType | None
 
-    @property
-    def empty(self) -> bool:
-        return not (self.terms or self.words or self.numbers)
-
     def units(self) -> list[str]:
         return sorted(self.words) + [f"term:{t}" for t in sorted(self.terms)] + [f"num:{n}" for n in sorted(self.numbers)]
 

@@ -47,6 +47,16 @@ CSV_PATH = r"(?P<path>(?:~|\.{1,2})?(?:/?[\w.-]+/)*[\w.-]+\.csv)\b"
 SERIES_NAMES = r"spx|vix"
 
 
+def read_window(scan: Scan) -> int | None:
+    """A rolling window in days: "60-day rolling", "rolling 60-day", "a 90 day window", "window of 30"."""
+    m = scan.first(
+        rf"{START}(?P<w>\d+)\s*-?\s*(?:trading\s+)?(?:days?|d|sessions?|observations?|obs)?\s*-?\s*(?:rolling|moving|window)\b",
+        r"\brolling\s+(?:window\s+of\s+)?(?P<w>\d+)\b",
+        r"\bwindow\s+(?:of\s+)?(?P<w>\d+)\b",
+    )
+    return int(m["w"]) if m else None
+
+
 def read_data(scan: Scan, found: dict) -> None:
     """A data question for the correlation calculator: which data (the bundled SPX/VIX sample or a CSV
     named in the message, with its columns), the return type, a rolling window and VIX-level regimes.
@@ -56,11 +66,10 @@ def read_data(scan: Scan, found: dict) -> None:
     path = re.search(CSV_PATH, scan.original)
     both = re.search(SPX_NAMES, text) and re.search(r"\bvix\b", text)
     if not stats or not (both or path):
-        # a follow-up to a data question: "and on a rolling 20-day window?"
-        m = scan.first(rf"{START}(?P<w>\d+)\s*-?\s*(?:trading\s+)?(?:days?|d|sessions?)?\s*-?\s*(?:rolling|moving)\s+(?:window|correlation)\b",
-                       rf"\brolling\s+(?P<w>\d+)\s*-?\s*(?:trading\s+)?(?:days?|d|sessions?)\b")
-        if m:
-            found["window"] = int(m["w"])
+        # a follow-up to a data question: "and on a rolling 20-day window?" ("a 30-day window" alone stays days)
+        window = read_window(scan) if re.search(r"\b(?:rolling|moving)\b", text) else None
+        if window:
+            found["window"] = window
         return
     data: dict = {"x": "spx", "y": "vix"}
     if path:
@@ -81,20 +90,15 @@ def read_data(scan: Scan, found: dict) -> None:
         data["returns"] = "log"
     elif re.search(r"\b(?:levels|prices|closes|closing\s+prices)\b|\bin\s+levels?\b", text):
         data["returns"] = "none"
-    # Rolling window: "60-day rolling", "rolling 60-day", "a 90 day window", "window of 30"
-    m = scan.first(
-        rf"{START}(?P<w>\d+)\s*-?\s*(?:trading\s+)?(?:days?|d|sessions?|observations?|obs)?\s*-?\s*(?:rolling|moving|window)\b",
-        rf"\brolling\s+(?:window\s+of\s+)?(?P<w>\d+)\b",
-        rf"\bwindow\s+(?:of\s+)?(?P<w>\d+)\b",
-    )
-    if m:
-        data["window"] = int(m["w"])
+    window = read_window(scan)
+    if window:
+        data["window"] = window
     elif re.search(r"\brolling\b", text):
         data["rolling"] = True
     # VIX-level regimes: "when the VIX is above 20", "VIX > 30 vs below 20", "VIX under 15"
-    level = rf"(?:(?:the\s+)?vix(?:'s)?\s+(?:level\s+)?(?:is\s+|was\s+|are\s+|stays\s+|trades\s+)?)?"
-    above = rf"(?:above|over|higher\s+than|greater\s+than|more\s+than|exceeds|>|>=)"
-    below = rf"(?:below|under|lower\s+than|less\s+than|<|<=)"
+    level = r"(?:(?:the\s+)?vix(?:'s)?\s+(?:level\s+)?(?:is\s+|was\s+|are\s+|stays\s+|trades\s+)?)?"
+    above = r"(?:above|over|higher\s+than|greater\s+than|more\s+than|exceeds|>|>=)"
+    below = r"(?:below|under|lower\s+than|less\s+than|<|<=)"
     for side, word in (("above", above), ("below", below)):
         m = scan.first(rf"\b{level}{word}\s*(?P<v>{NUM})\b(?!\s*%)", rf"{level}{word}\s*(?P<v>{NUM})\b(?!\s*%)")
         if m:
