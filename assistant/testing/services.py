@@ -142,14 +142,12 @@ def start_postgres(port: int | None = None, root: Path | None = None, durable: b
 
 
 @dataclass
-class Redis:
+class ServerProcess:
+    """A server this module started in the foreground: its port, its temp folder and its process."""
+
     port: int
     root: Path
     proc: subprocess.Popen = field(repr=False)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -163,6 +161,13 @@ class Redis:
     def cleanup(self) -> None:
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass
+class Redis(ServerProcess):
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
 
 
 def start_redis(port: int | None = None, root: Path | None = None) -> Redis:
@@ -188,27 +193,10 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf.template
 
 
 @dataclass
-class Nginx:
-    port: int
-    root: Path
-    proc: subprocess.Popen = field(repr=False)
-
+class Nginx(ServerProcess):
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
-    def cleanup(self) -> None:
-        self.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def render_nginx_conf(port: int, upstreams: list[str], root: Path, template: Path = TEMPLATE) -> str:
