@@ -14,24 +14,13 @@ import shutil
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pytest
 from apiserver import API_KEY, ROOT, start_server
 
-PROFIT = [
-    "Do you take profits at 50% of max profit?",
-    "Should I close my iron condor when it has made half of the maximum profit?",
-    "What profit target do you use before closing a winning condor?",
-]
-STOP = [
-    "Where should the stop loss go on an iron condor?",
-    "Do you close a losing condor when the loss reaches twice the credit?",
-    "What is the stop-loss rule when the condor goes against me?",
-]
-EARNINGS = [
-    "Do you keep iron condors open through earnings season?",
-    "How do company earnings announcements affect the condor?",
-]
-DOWNVOTED = "What does ALVH stand for?"
+_QUESTIONS = json.loads((Path(__file__).resolve().parents[1] / "data" / "gap-report-questions.json").read_text())
+PROFIT, STOP, EARNINGS, DOWNVOTED = (_QUESTIONS[k] for k in ("profit", "stop", "earnings", "downvoted"))
 COMMENT = "I wanted the layer sizes, not the name"
 
 CURATED_Q = "Which broker do you use to trade SPX options?"

@@ -7,6 +7,9 @@ does the same end to end through a running server.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from assistant import gaps
@@ -14,21 +17,8 @@ from assistant.errors import InvalidInput
 from assistant.reply import Citation, Related, Reply
 from assistant.store import ConversationStore
 
-PROFIT = [
-    "Do you take profits at 50% of max profit?",
-    "Should I close my iron condor when it has made half of the maximum profit?",
-    "What profit target do you use before closing a winning condor?",
-]
-STOP = [
-    "Where should the stop loss go on an iron condor?",
-    "Do you close a losing condor when the loss reaches twice the credit?",
-    "What is the stop-loss rule when the condor goes against me?",
-]
-EARNINGS = [
-    "Do you keep iron condors open through earnings season?",
-    "How do company earnings announcements affect the condor?",
-]
-DOWNVOTED = "What does ALVH stand for?"
+_QUESTIONS = json.loads((Path(__file__).resolve().parents[1] / "data" / "gap-report-questions.json").read_text())
+PROFIT, STOP, EARNINGS, DOWNVOTED = (_QUESTIONS[k] for k in ("profit", "stop", "earnings", "downvoted"))
 
 
 def _declined(cid: str) -> Reply:
