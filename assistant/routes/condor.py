@@ -100,10 +100,9 @@ MARKET_OUTPUTS = frozenset(
 
 
 def assemble_what_if(found: dict, inputs: dict) -> None:
-    """"A week before expiry" is at_days = days - 7; "if SPX drops to 5800" is a what-if level only while a
-    what-if is under way; a new IV level replaces a shift and the other way round."""
-    if "if_spot" in found:  # "what if SPX drops to 5800?": a what-if level when a what-if is under way, else the spot
-        inputs["at_spot" if any(name in inputs for name in WHAT_IF) else "spot"] = found["if_spot"]
+    """"A week before expiry" is at_days = days - 7; a new IV level replaces a shift and the other way round.
+    (Whether a stated level is today's or the what-if's is decided for every route in
+    understand.calc.place_levels.)"""
     if "before_expiry" in found and "days" in inputs and "at_days" not in found:
         inputs["at_days"] = tidy(max(inputs["days"] - found["before_expiry"], 0))
     if "at_iv" in found:

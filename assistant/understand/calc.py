@@ -92,17 +92,7 @@ def inputs_for(calculator: str, found: dict, base: dict | None = None) -> dict:
     """The raw inputs of ``calculator``: ``base`` (a remembered calculation) updated with what ``found`` states."""
     route = routes.get(calculator)
     inputs = dict(base or {})
-    if "if_spot" in found and "at_spot" not in route.fields:  # "if SPX is 6000" is the spot where no what-if is priced
-        found = {**found, "spot": found.get("spot", found["if_spot"])}
-    if "at_spot" in route.fields and (base or {}).get("at_days") is not None:
-        # a what-if under way: "same day but SPX at 6200" moves the what-if level, "what if IV is 13% at that
-        # point?" the what-if IV, not today's
-        if "spot" in found and "at_spot" not in found:
-            found = {**{k: v for k, v in found.items() if k != "spot"}, "at_spot": found["spot"]}
-        if "iv" in found and not {"at_iv", "iv_shift"} & set(found):
-            found = {**{k: v for k, v in found.items() if k != "iv"}, "at_iv": found["iv"]}
-            base = {k: v for k, v in (base or {}).items() if k != "iv_shift"}
-            inputs.pop("iv_shift", None)
+    found = place_levels(route, found, base or {})
     for name in route.fields:
         if name in found and name != "credit":
             inputs[name] = found[name]
@@ -120,6 +110,29 @@ def inputs_for(calculator: str, found: dict, base: dict | None = None) -> dict:
         if not suffix:
             inputs["credit"] = credit_points({"credit": value, "credit_in_dollars": True}, inputs)
     return {name: inputs[name] for name in route.fields if name in inputs}
+
+
+def place_levels(route, found: dict, base: dict) -> dict:
+    """Whether an index level or IV the message states is today's (``spot``, ``iv``) or a what-if's
+    (``at_spot``, ``at_iv``). "if SPX is 6000" (``if_spot``) is the spot for a calculator that prices no
+    later date, and for a position too unless a what-if is under way (in this message or the remembered
+    one). With a remembered what-if date, "same day but SPX at 6200" and "what if IV is 13% at that
+    point?" move the what-if, not today's market."""
+    found = dict(found)
+    what_if = {name for name, _ in route.implied_focus}
+    if "if_spot" in found:
+        level = found.pop("if_spot")
+        stated = {name for name, value in {**base, **found}.items() if value is not None}
+        if "at_spot" in route.fields:
+            found["at_spot" if what_if & stated else "spot"] = level
+        else:
+            found.setdefault("spot", level)
+    if "at_spot" in route.fields and base.get("at_days") is not None:
+        if "spot" in found and "at_spot" not in found:
+            found["at_spot"] = found.pop("spot")
+        if "iv" in found and not {"at_iv", "iv_shift"} & found.keys():
+            found["at_iv"] = found.pop("iv")
+    return found
 
 
 def missing_names(calculator: str, inputs: dict, focus) -> list[str]:
