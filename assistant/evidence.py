@@ -275,6 +275,11 @@ class Focus:
         return sorted(self.words) + [f"term:{t}" for t in sorted(self.terms)] + [f"num:{n}" for n in sorted(self.numbers)]
 
 
+def figures(text: str) -> frozenset[str]:
+    """The figures a text states, as written without trailing zeros: "2.50%" -> "2.5"."""
+    return frozenset(n.rstrip("0").rstrip(".") if "." in n else n for n in re.findall(r"\d+(?:\.\d+)?", text))
+
+
 # Glossary terms that name the knowledge base's topic rather than an ask.
 GENERIC_TERMS = {"alvh", "vixshield-methodology", "spx-mastery", "iron-condor", "vix", "spx", "adaptive-layering"}
 
@@ -292,7 +297,7 @@ def focus_of(question: str, glossary) -> Focus:
     question = _ordinals(question)
     named, plain = _split_terms(question, glossary)
     generic_terms = {t for t in named if t in GENERIC_TERMS or (glossary is not None and _term_stems(glossary, t) <= GENERIC)}
-    numbers = frozenset(n.rstrip("0").rstrip(".") if "." in n else n for n in re.findall(r"\d+(?:\.\d+)?", question))
+    numbers = figures(question)
     words = frozenset(w for w in plain if w not in GENERIC and not w.isdigit())
     return Focus(frozenset(named - generic_terms), words, numbers, answer_type(question))
 
@@ -342,7 +347,7 @@ class SentenceTable:
             for position, (raw, vector) in enumerate(zip(texts, vecs)):
                 text = clean_sentence(raw)
                 terms, plain = _split_terms(text, glossary)
-                numbers = frozenset(n.rstrip("0").rstrip(".") if "." in n else n for n in re.findall(r"\d+(?:\.\d+)?", text))
+                numbers = figures(text)
                 table.by_chunk.setdefault(chunk.id, []).append(len(table.sentences))
                 table.sentences.append(
                     Sentence(chunk, position, text, vector, frozenset(terms), frozenset(plain), frozenset(content_words(text)), numbers)
