@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_api import CALCULATOR, RETRIEVAL, machine, run  # noqa: E402
 
 from assistant.testing import services  # noqa: E402
-from assistant.testing.server import ROOT, copy_index, start_server  # noqa: E402
+from assistant.testing.server import copy_index, start_server  # noqa: E402
 
 QUESTIONS = [q for pair in zip(RETRIEVAL, CALCULATOR * 2) for q in pair]
 
@@ -74,7 +73,7 @@ def main() -> int:
             pg.cleanup()
             redis.cleanup()
     print()
-    print(f"| set-up | concurrency | requests | req/s | p50 ms | p95 ms | errors |")
+    print("| set-up | concurrency | requests | req/s | p50 ms | p95 ms | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(f"| {r['setup']} | {r['concurrency']} | {r['requests']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "

@@ -27,7 +27,7 @@ import uuid
 import anyio
 
 from assistant.api.logs import access_log, request_id_var
-from assistant.api.ratelimit import MemoryBucket, TokenBucket, client_key, parse_networks  # noqa: F401
+from assistant.api.ratelimit import MemoryBucket, client_key, parse_networks
 
 MAX_JSON_DEPTH = 64
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
