@@ -37,6 +37,7 @@ MIN_COVERAGE_ALONE = 0.3  # with MIN_COSINE_HIGH: a very close sentence may word
 MIN_COSINE_HIGH = 0.5
 GLOSSARY_PENALTY = 0.05
 COVERAGE_WEIGHT = 0.7  # sentence score = cosine + COVERAGE_WEIGHT x coverage (swept 0.3-1.0 on the chat cases: docs/evaluation.md)
+UNSEEN_PLAIN_WORD = 0.5
 INSIDE_OTHER_TERM = 0.25  # credit for a focus word found only inside another glossary term's name
 
 _SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
@@ -56,8 +57,22 @@ _MORE_STOP = set(
     "during comes come get got gets really also just still ever even any some all s have has had having against around "
     "him his her hers she he me my mine our ours your yours u ur im ive i'm i've through thru like lol "
     "up down off ppl smth sth something anything else stuff etc whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
-    "together within without onto upon over under across toward towards via per".split()
+    "together within without onto upon over under across toward towards via per "
+    "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
+    "mechanically each every anyway anyways kinda sorta guys folks enough".split()
 )
+
+
+# Idioms and slang read as the words the articles use.
+REWRITES = [
+    (re.compile(pattern), words)
+    for pattern, words in [
+        (r"\bset[- ]and[- ]forget\b", "static one-time"),
+        (r"\b(?:go|goes|going|went|gone) south\b", "losses"),
+        (r"\bblow[- ]ups?\b", "blowup"),
+        (r"\bvols?\b", "volatility"),
+    ]
+]
 
 
 # Two words that name one thing: "stop loss" is not covered by a sentence that says "loss".
@@ -79,6 +94,8 @@ _PHRASE_WORDS = {joined for _, joined in PHRASES}
 
 def content_words(text: str) -> set[str]:
     low = text.lower()
+    for pattern, words in REWRITES:
+        low = pattern.sub(f" {words} ", low)
     for pattern, joined in PHRASES:
         low = pattern.sub(f" {joined} ", low)
     return {
@@ -105,7 +122,7 @@ GENERIC = {
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
         "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters "
         "decide decides deciding determine determines keep keeps stay stays go goes went gone watch watches look looks "
-        "piece post posts blog"
+        "piece post posts blog ticker tickers symbol symbols"
     ).split()
 }
 
@@ -118,6 +135,23 @@ DOMAIN = {
         "expiration roll rolling credit debit spread spreads premium wing wings put puts call calls hedge hedges hedging "
         "volatility iv implied profit stop loss contracts contract position sizing layer layers russell clark mastery "
         "iron theta earnings assignment adjustment adjust tested breakeven backtest backtests backtesting signal signals"
+    ).split()
+}
+
+# Market and trading words beyond DOMAIN: when no article uses one, a question that asks about it
+# is asking something the articles don't state, so it keeps its full weight (see SentenceTable.weight).
+TRADING_WORDS = DOMAIN | {
+    stem(w)
+    for w in (
+        "account accounts capital margin leverage commission commissions fee fees slippage fill fills liquidity bid ask "
+        "return returns yield drawdown drawdowns performance sharpe win winning losing loser winner risk reward "
+        "weekly weeklies monthly monthlies daily quarterly intraday overnight expirations expiries cycle cycles "
+        "lag lags lagged entry entries exit exits target targets trigger triggers threshold thresholds allocation "
+        "percent percentage ratio ratios size sizes budget cost costs price prices pricing tax taxes broker brokers "
+        "futures etf etfs ticker tickers index indexes indices stock stocks share shares equity equities bond bonds "
+        "dividend dividends rate rates fed fomc cpi event events news earnings skew smile term structure contango "
+        "backwardation straddle strangle butterfly calendar diagonal collar naked covered assignment exercise "
+        "otm itm atm moneyness probability pop"
     ).split()
 }
 
@@ -150,6 +184,9 @@ SYNONYMS = {
         "activate": "trigger triggers",
         "test": "backtest backtests simulation simulations",
         "expiration": "maturity maturities",
+        "bigger": "larger oversized oversize size sized",
+        "larger": "bigger oversized oversize size sized",
+        "chunk": "increment increments tranche tranches portion",
     }.items()
 }
 
@@ -364,7 +401,11 @@ class SentenceTable:
         return table
 
     def weight(self, unit: str) -> float:
-        return self.idf.get(unit, self.max_idf)
+        """IDF; a word no sentence uses weighs most if it names a trading thing ("earnings"), and
+        little if it is plain English the articles happen not to use ("dial", "forget")."""
+        if unit in self.idf:
+            return self.idf[unit]
+        return self.max_idf if unit in TRADING_WORDS or unit in _PHRASE_WORDS or ":" in unit else UNSEEN_PLAIN_WORD * self.max_idf
 
     def coverage(self, focus: Focus, s: Sentence, glossary) -> float:
         units = focus.units()
