@@ -38,7 +38,8 @@ MIN_COSINE_HIGH = 0.5
 GLOSSARY_PENALTY = 0.05
 COVERAGE_WEIGHT = 0.7  # sentence score = cosine + COVERAGE_WEIGHT x coverage (swept 0.3-1.0 on the chat cases: docs/evaluation.md)
 UNSEEN_PLAIN_WORD = 0.5
-INSIDE_OTHER_TERM = 0.25  # credit for a focus word found only inside another glossary term's name
+INSIDE_OTHER_TERM = 0.25
+TOPIC_CREDIT = 0.5  # credit for a focus word found only inside another glossary term's name
 
 _SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -242,6 +243,9 @@ ANSWER_TYPES = [
 ]
 
 
+TOPIC_NAMES = {"vix", "spx", "alvh", "s&p", "vixshield"}  # the knowledge base's subject, never the names asked for
+
+
 # A figure asked in a unit must come in that unit: "how many days" is not answered by "0.35".
 FIGURE_UNITS = [
     (re.compile(r"%|\bpercent"), re.compile(r"\d\s*%|\bpercent", re.I)),
@@ -261,7 +265,14 @@ def carries(kind: AnswerType | None, question: str, sentence: str) -> bool:
         return all(says.search(sentence) for asks, says in FIGURE_UNITS if asks.search(low))
     if kind.name == "names":  # a name the question does not itself use ("which signals does the ALVH use?")
         asked = {w.lower() for w in re.findall(r"[A-Za-z0-9/&-]+", question)}
-        return any(name.lower() not in asked for name in kind.carries.findall(sentence))
+        asked |= {w[:-1] for w in asked if w.endswith("s")} | TOPIC_NAMES  # "ETFs" asks for names other than "ETF"
+        new = [m for m in kind.carries.finditer(sentence) if m[0].lower() not in asked]
+        noun = kind.asks.search(question.lower())[0].split()[-1]  # "etfs" of "which vol etfs"
+        kinds = {stem(noun)} | SYNONYMS.get(stem(noun), set())
+        clauses = [c for c in re.split(r"[,;:.](?:\s|$)", sentence) if any(stem(w) in kinds for w in _WORD.findall(c.lower()))]
+        if clauses:  # the sentence names the kind asked: the names must be in its clause ("ETF layers (such as VIXY or UVXY)")
+            return any(m[0] in c for m in new for c in clauses)
+        return bool(new)
     return True
 
 
@@ -349,6 +360,7 @@ class Sentence:
     words: frozenset[str]  # stems outside glossary names
     all_words: frozenset[str]
     numbers: frozenset[str]
+    topic: frozenset[str] = frozenset()  # the article title's words and "term:" units: what "this" refers to
 
 
 @dataclass(frozen=True)
@@ -379,6 +391,11 @@ class SentenceTable:
         glossary = index.glossary
         table = cls()
         vectors = []
+        topics = {}
+        for chunk in index.chunks:
+            if chunk.title not in topics:
+                title_terms, title_words = _split_terms(chunk.title, glossary)
+                topics[chunk.title] = frozenset(title_words) | {f"term:{t}" for t in title_terms}
         for chunk in index.chunks:
             texts, vecs = index.sentences(chunk.id)
             for position, (raw, vector) in enumerate(zip(texts, vecs)):
@@ -387,7 +404,8 @@ class SentenceTable:
                 numbers = figures(text)
                 table.by_chunk.setdefault(chunk.id, []).append(len(table.sentences))
                 table.sentences.append(
-                    Sentence(chunk, position, text, vector, frozenset(terms), frozenset(plain), frozenset(content_words(text)), numbers)
+                    Sentence(chunk, position, text, vector, frozenset(terms), frozenset(plain), frozenset(content_words(text)), numbers,
+                             topics[chunk.title] if chunk.kind == "article" else frozenset())
                 )
                 vectors.append(vector)
         table.matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
@@ -430,6 +448,8 @@ class SentenceTable:
                 got += w  # "spy" for the term SPY
             elif unit in s.all_words:  # only inside another term's name ("earnings" in P/E Ratio)
                 got += INSIDE_OTHER_TERM * w
+            elif unit in s.topic:  # the article is about it: "To measure this precisely..." in the basis-risk article
+                got += TOPIC_CREDIT * w
         return got / total if total else 1.0
 
     def score(self, question: str, query_vector: np.ndarray, glossary, focus: Focus | None = None, k: int = 12) -> list[Scored]:
@@ -487,7 +507,8 @@ def is_evidence(x: Scored) -> bool:
 # --- comparisons and declines --------------------------------------------------------------
 
 _COMPARISON = [
-    re.compile(r"\bhow (?:is|are|does|do) (?P<a>.+?) (?:different|differ) (?:from|to|than) (?P<b>.+?)[?.!]*$"),
+    re.compile(r"\bhow(?:'s| is| are| does| do) (?P<a>.+?) (?:different|differ) (?:from|to|than) (?P<b>.+?)[?.!]*$"),
+    re.compile(r"^(?:(?:is|are|isn't|aren't) )?(?P<a>.+?) (?:any |really |much |so )?(?:different|differs?) (?:from|to|than) (?P<b>.+?)[?.!]*$"),
     re.compile(r"\b(?:difference|differences) between (?P<a>.+?) and (?P<b>.+?)[?.!]*$"),
     re.compile(r"\bcompare (?P<a>.+?) (?:with|to|and) (?P<b>.+?)[?.!]*$"),
     re.compile(r"^(?:what about |is )?(?P<a>[\w\s:/.-]+?) (?:vs\.?|versus) (?P<b>.+?)[?.!]*$"),
@@ -506,6 +527,7 @@ def comparison_sides(question: str) -> tuple[str, str] | None:
         m = pattern.search(low)
         if m:
             a, b = (re.split(r"[,:;](?:\s|$)", side)[0].strip() for side in (m["a"], m["b"]))
+            a = re.sub(r"^(?:what makes|why (?:is|are|does|do)|how (?:is|are|does|do))\s+", "", a)
             if a and b:
                 return a, b
     return None
