@@ -246,6 +246,10 @@ ANSWER_TYPES = [
 TOPIC_NAMES = {"vix", "spx", "alvh", "s&p", "vixshield"}  # the knowledge base's subject, never the names asked for
 
 
+# Numbers that are names or dates, not figures: "S&P 500", "NFT-50", "the 2022 bear market".
+NOT_FIGURES = re.compile(r"\bS&P\s*500\b|\b[A-Za-z]+-\d+\b|\b(?:19|20)\d\d\b")
+
+
 # A figure asked in a unit must come in that unit: "how many days" is not answered by "0.35".
 FIGURE_UNITS = [
     (re.compile(r"%|\bpercent"), re.compile(r"\d\s*%|\bpercent", re.I)),
@@ -261,6 +265,8 @@ def carries(kind: AnswerType | None, question: str, sentence: str) -> bool:
     if not kind.carries.search(sentence):
         return False
     if kind.name == "figure":
+        if not kind.carries.search(NOT_FIGURES.sub(" ", sentence)):
+            return False
         low = question.lower()
         return all(says.search(sentence) for asks, says in FIGURE_UNITS if asks.search(low))
     if kind.name == "names":  # a name the question does not itself use ("which signals does the ALVH use?")
@@ -423,6 +429,9 @@ class SentenceTable:
         little if it is plain English the articles happen not to use ("dial", "forget")."""
         if unit in self.idf:
             return self.idf[unit]
+        known = [self.idf[w] for w in SYNONYMS.get(unit, ()) if w in self.idf]
+        if known:  # "bigger": the articles say "oversized"
+            return max(known)
         return self.max_idf if unit in TRADING_WORDS or unit in _PHRASE_WORDS or ":" in unit else UNSEEN_PLAIN_WORD * self.max_idf
 
     def coverage(self, focus: Focus, s: Sentence, glossary) -> float:

@@ -19,6 +19,7 @@ from assistant.numbers import drop_ungrounded, numbers_in, numbers_of, ungrounde
 from assistant.reply import Calculation, Related, Reply
 from assistant.settings import Settings, get_settings
 from assistant.understand import Intent, Understanding, understand
+from assistant.understand.calc import subject_topic
 
 MAX_MESSAGE_CHARS = 4000
 MAX_NUMBER_DIGITS = 100  # no figure a question needs comes near; 309+ digits overflow a float
@@ -256,7 +257,8 @@ class Assistant:
         citations = CitationList()
         answer = compose.cited_sentences(chosen, citations)
         topic = u.topic or (named[0].term if named else None)
-        return Draft(answer, citations=citations, state={"topic": topic})
+        # the calculator the answer talks about ("oversized by nearly three times"), for "so for a $60k hedge?"
+        return Draft(answer, citations=citations, state={"topic": topic, "subject": subject_topic(answer.lower())})
 
     def both_sides(self, sides: tuple[str, str], table, found: list) -> list:
         """For "how is X different from Y": the best evidence for each side, first."""

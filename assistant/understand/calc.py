@@ -234,7 +234,7 @@ def calculation(low: str, previous: dict) -> CalcRequest | None:
     fresh = new_calculation(low, found)
     remembered = previous.get("calculation") or None
     if not remembered:
-        return fresh or from_topic(low, found, previous.get("topic"))
+        return fresh or from_topic(low, found, previous.get("topic")) or from_topic(low, found, previous.get("subject"))
     if fresh is not None and fresh.calculator != remembered.get("calculator"):
         return fresh  # another calculator: a new question
     if fresh is not None:

@@ -156,7 +156,7 @@ def read_strikes(scan: Scan, found: dict) -> None:
     kinds = set(re.findall(r"\b(put|call)s?\b", scan.text))
     if len(kinds) == 1:
         kind = kinds.pop()
-        for m in scan.take(rf"\b(?P<side>short|long|sold|sell|bought|buy)\s+(?:the\s+)?(?:strike\s+)?{AT}(?P<v>{NUM})\b(?!\s*(?:put|call|%)|/\d)"):
+        for m in scan.take(rf"\b(?P<side>short|long|sold|sell|bought|buy)\s+(?:the\s+)?(?:strike\s+)?{AT}(?P<v>{NUM})\b(?!\s*(?:put|call|%|-?\s*strike)|/\d)"):
             put(f"{'short' if m['side'] in ('short', 'sold', 'sell') else 'long'}_{kind}", m["v"])
 
     # "short strikes 5850 and 6150": roles not named, so the lower is the put
@@ -233,7 +233,10 @@ def read_hedge(scan: Scan, found: dict) -> None:
 def read_vix(scan: Scan, found: dict) -> None:
     """The VIX call hedge scenario: "SPX falls 10%", "VIX at 16 rises to 30", "VIX beta 4",
     "22-strike VIX calls", "offset half of a $20,000 loss"."""
-    m = scan.first(rf"{START}(?P<v>{NUM})\s*(?:%|percent)\s*(?:spx\s+|market\s+|index\s+)?(?:drop|fall|decline|sell-?off|selloff|crash|correction|drawdown)")
+    m = scan.first(
+        rf"{START}(?P<v>{NUM})\s*(?:%|percent)\s*(?:spx\s+|market\s+|index\s+)?(?:drop|fall|decline|sell-?off|selloff|crash|correction|drawdown)",
+        rf"\bspx\s*(?:-|down\s+|minus\s+)\s*(?P<v>{NUM})\s*(?:%|percent)",
+    )
     if m:
         found["spx_drop"] = fraction(number(m["v"]), True)
     rises = r"(?:rises?|rose|jumps?|jumped|spikes?|spiked|goes|went|climbs?|climbed|pops?|popped|moves?|up|increases?)"
@@ -243,6 +246,16 @@ def read_vix(scan: Scan, found: dict) -> None:
     )
     if m:
         found["vix"], found["vix_to"] = tidy(number(m["a"])), tidy(number(m["b"]))
+    points = r"\s*(?:points?|pts?)\b"
+    m = scan.first(  # "VIX at 18 rises 10 pts", "vix goes from 15 up 12 points"
+        rf"\bvix\s+(?:(?:is|at|of|=|level|now|currently)\s*)*(?P<a>{NUM})\s+(?:now\s+)?(?:and\s+)?(?:then\s+)?{rises}\s+(?:up\s+)?(?:by\s+)?(?P<v>{NUM}){points}",
+        rf"\bvix\s+{rises}\s+(?:up\s+)?from\s+(?P<a>{NUM})\s+(?:up\s+|higher\s+)?(?:by\s+)?(?P<v>{NUM}){points}",
+    )
+    if m:
+        found["vix"], found["vix_rise"] = tidy(number(m["a"])), tidy(number(m["v"]))
+    m = scan.first(rf"\b(?:it|that|vol)\s+(?:\w+\s+)?{rises}\s+(?:up\s+)?(?:by\s+)?(?P<v>{NUM}){points}") if re.search(r"\bvix\b", scan.original) else None
+    if m:  # "vix is 15 now and i figure it pops 12 pts"
+        found.setdefault("vix_rise", tidy(number(m["v"])))
     m = scan.first(rf"\bvix\s+{rises}\s+(?:up\s+)?to\s+(?P<b>{NUM})")
     if m:
         found.setdefault("vix_to", tidy(number(m["b"])))
