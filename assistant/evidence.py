@@ -246,6 +246,10 @@ ANSWER_TYPES = [
 TOPIC_NAMES = {"vix", "spx", "alvh", "s&p", "vixshield"}  # the knowledge base's subject, never the names asked for
 
 
+# Figures offered as guesses are not part of the ask: "at what VIX level? 18? 20?".
+GUESSES = re.compile(r"(?<=[?!.])\s*(?:like\s+|maybe\s+|or\s+)?\d+(?:\.\d+)?\s*%?\s*\?")
+
+
 # Numbers that are names or dates, not figures: "S&P 500", "NFT-50", "the 2022 bear market".
 NOT_FIGURES = re.compile(r"\bS&P\s*500\b|\b[A-Za-z]+-\d+\b|\b(?:19|20)\d\d\b")
 
@@ -254,6 +258,7 @@ NOT_FIGURES = re.compile(r"\bS&P\s*500\b|\b[A-Za-z]+-\d+\b|\b(?:19|20)\d\d\b")
 FIGURE_UNITS = [
     (re.compile(r"%|\bpercent"), re.compile(r"\d\s*%|\bpercent", re.I)),
     (re.compile(r"\bdays?\b|\bdte\b"), re.compile(r"\d+\s*-?\s*(?:and\s+\d+\s*-?\s*)?(?:calendar |trading )?days?\b|\d+-,", re.I)),
+    (re.compile(r"\blevel\b(?!.*%|.*percent)"), re.compile(r"(?<![\w.-])\d+(?:\.\d+)?\b(?!\s*(?:%|-\s*\d|percent|x\b))", re.I)),
     (re.compile(r"\bdelta\b"), re.compile(r"\bdelta\b[^.]{0,30}(?:\d|zero)|(?:\d|zero)[^.]{0,20}\bdelta\b", re.I)),
 ]
 
@@ -351,7 +356,7 @@ def focus_of(question: str, glossary) -> Focus:
     question = _ordinals(question)
     named, plain = _split_terms(question, glossary)
     generic_terms = {t for t in named if t in GENERIC_TERMS or (glossary is not None and _term_stems(glossary, t) <= GENERIC)}
-    numbers = figures(question)
+    numbers = figures(GUESSES.sub(" ", question))
     words = frozenset(w for w in plain if w not in GENERIC and not w.isdigit())
     return Focus(frozenset(named - generic_terms), words, numbers, answer_type(question))
 
