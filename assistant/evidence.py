@@ -60,7 +60,8 @@ _MORE_STOP = set(
     "up down off ppl smth sth something anything else stuff etc whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
     "together within without onto upon over under across toward towards via per "
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
-    "mechanically each every anyway anyways kinda sorta guys folks enough".split()
+    "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
+    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain".split()
 )
 
 
@@ -72,6 +73,8 @@ REWRITES = [
         (r"\b(?:go|goes|going|went|gone) south\b", "losses"),
         (r"\bblow[- ]ups?\b", "blowup"),
         (r"\bvols?\b", "volatility"),
+        (r"\bon top of\b", " "),
+        (r"\bkick(?:s|ed|ing)? in\b", "activate"),
     ]
 ]
 
@@ -210,7 +213,7 @@ ANSWER_TYPES = [
             r"\bhow (?:many|much|long|often|far|big|large|wide|soon)\b|\bwhat (?:percent(?:age)?|size|level|ratio|threshold|"
             r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|"
             r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta|number|figure)s?\b|"
-            r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike)s?\b|\bby what\b|"
+            r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike|reading|value|threshold|number)s?\b|\bby what\b|"
             r"\bwhat \w+ (?:delta|dte|percentage)\b"
         ),
         re.compile(rf"\d|{_NUMBER_WORDS}|\bpercent\b", re.I),
