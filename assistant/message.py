@@ -16,13 +16,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")  # "4.00" and "5,746.5" are not
 _PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?:is|was|are|does|do) (?:it|this|that)\b|^(?:why|how) (?:is|does|do|did) (?:it|this|that)\b", re.I)
 
 
+# "Can you give me a one-liner?": a request that names no topic of its own
+_REQUEST = re.compile(r"^(?:can|could|would|will) (?:you|u|someone) (?:please |quickly |briefly )?(?:give|explain|help|tell|summari[sz]e|describe|clarify|break)\b(?!.*\b(?:what|how|why)\b)", re.I)
 _ASKS = re.compile(r"^(?:what|whats|what's|which|how|why|when|where|who|is|are|does|do|can|should)\b", re.I)  # a question without "?"
 
 
 def _leans_back(sentence: str) -> bool:
     """"Why is that?", "Is it?", "Right?": a short question that needs the sentence before it."""
     words = len(sentence.split())
-    return words < 4 or (words <= 10 and bool(_PRONOUN.search(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them)\b", sentence, re.I)))
+    return words < 4 or (words <= 10 and bool(
+        _PRONOUN.search(sentence) or _REQUEST.match(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them)\b", sentence, re.I)
+    ))
 
 
 def strip_markup(text: str) -> str:
@@ -52,8 +56,9 @@ def the_question(text: str) -> str:
     if not asking:
         return text
     last = start = asking[-1]
-    if last + 1 < len(sentences) and sum(len(s.split()) for s in sentences[last + 1 :]) <= 5:
-        last = len(sentences) - 1  # "...earning its keep? what metrics": a short tail belongs to the question
+    tail = sentences[last + 1 :]
+    if tail and (sum(len(s.split()) for s in tail) <= 5 or any(re.search(r"\d", s) for s in tail)):
+        last = len(sentences) - 1  # "...earning its keep? what metrics", "...break-evens? Short put 5800 and...": the question's own
     if start > 0 and _leans_back(sentences[start]):
         start -= 1  # one sentence back ("...this phrase 'false binary'. what does it mean?")
         while start > 0 and len(sentences[start].split()) < 4:

@@ -25,6 +25,13 @@ MAX_MESSAGE_CHARS = 4000
 MAX_NUMBER_DIGITS = 100  # no figure a question needs comes near; 309+ digits overflow a float
 
 
+# "What's the price of bitcoin right now?": a quote, which no article holds.
+LIVE_DATA = re.compile(
+    r"\b(?:price|quote|level|value|trading at|close|closing)\b.*\b(?:right now|today|currently|at the moment|this morning|live)\b|"
+    r"\b(?:current|live|today's|latest) (?:price|quote|level|value)\b"
+)
+
+
 @dataclass
 class Draft:
     """A reply being composed, before the number-honesty check."""
@@ -237,6 +244,8 @@ class Assistant:
         query = u.query or text
         hits = self.index.search(query, k=10)
         named = self.index.glossary.find_in(query)
+        if LIVE_DATA.search(query.lower()):
+            return self.decline("I have no live market data: the VixShield knowledge base holds articles, not quotes.")
         if relevance(hits) < self.settings.decline_threshold and not named and not evidence.in_domain(query):
             return self.decline()
         table = self.sentence_table()
@@ -263,12 +272,17 @@ class Assistant:
     def both_sides(self, sides: tuple[str, str], table, found: list) -> list:
         """For "how is X different from Y": the best evidence for each side, first."""
         picks = []
-        for side in sides:
+        glossary = self.index.glossary
+        terms = [glossary.lookup(re.sub(r"\s+(?:itself|themselves)$", "", side)) for side in sides]
+        for side, term in zip(sides, terms):
             vector = self.index.encode_query(side)
-            side_focus = evidence.focus_of(side, self.index.glossary)
-            found_side = [x for x in table.score(side, vector, self.index.glossary, side_focus) if evidence.is_evidence(x)]
+            side_focus = evidence.focus_of(side, glossary)
+            scored = table.score(side, vector, glossary, side_focus, k=40)
+            found_side = [x for x in scored if evidence.is_evidence(x)]
             # a side is a short noun phrase: the sentence that names all of it beats a merely similar one
             best = next((x for x in found_side if x.coverage >= evidence.MIN_COVERAGE), found_side[0] if found_side else None)
+            if all(terms):  # two glossary terms ("a VIX future and the VIX index"): their definitions tell them apart
+                best = next((x for x in scored if x.sentence.chunk.source_id == f"glossary:{term.id}" and x.sentence.position == 0), best)
             if best is not None and all(best.sentence is not p.sentence for p in picks):
                 picks.append(best)
         return picks + [x for x in found if all(x.sentence is not p.sentence for p in picks)] if picks else found
@@ -304,8 +318,8 @@ class Assistant:
             draft.answer = f"{lead} {SCOPE_LINE}"
         return draft
 
-    def decline(self) -> Draft:
-        return Draft(f"I can't answer that from the VixShield knowledge base. {SCOPE_LINE}", grounded=False)
+    def decline(self, why: str = "I can't answer that from the VixShield knowledge base.") -> Draft:
+        return Draft(f"{why} {SCOPE_LINE}", grounded=False)
 
     # --- the last check -------------------------------------------------------------
 

@@ -71,6 +71,8 @@ DEFINITIONS = [
     r"(?:talks?|writes?|wrote|goes\s+on)\s+about|mentions?|mentioned|refers?\s+to|means\s+by)\b.*$",
     r"^what\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
     r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
+    # "Customer wants to know what "the false binary" means in the course material. Can you give me a one-liner?"
+    r"^.*?\b(?:know|asking|asks|asked|wondering|wonders|understand|tell\s+(?:me|them|him|her))\s+what\s+(?P<t>.+?)\s+means\b.*$",
     r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean$",
     r"^(?:what\s+is\s+|what's\s+|whats\s+)?the\s+(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?:definition|meaning)\s+of\s+(?P<t>.+)$",
