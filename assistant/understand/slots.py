@@ -63,6 +63,8 @@ def read_data(scan: Scan, found: dict) -> None:
     Takes the numbers it reads (the window, the thresholds), so no other reader sees them."""
     text = scan.text
     stats = [m for m in re.finditer(DATA_STAT, text) if not re.match(rf"\s*{AT}{SIGN}{NUM}", text[m.end() :])]
+    if re.search(rf"\b(?:correlation|corr|rho)\b[^.?!]{{0,60}}?(?:\bis|\bof|=|:)\s*{SIGN}{NUM}", text):
+        stats = []  # "correlation between my book and the VIX calls is -0.8": a stated input, not a question about data
     path = re.search(CSV_PATH, scan.original)
     both = re.search(SPX_NAMES, text) and re.search(r"\bvix\b", text)
     if not stats or not (both or path):
@@ -440,7 +442,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
             found["at_days"] = 1 if m.groupdict().get("t") else 7
     m = scan.first(
         rf"{START}(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+)?expir\w*",
-        rf"\bwith\s+(?:only\s+|just\s+)?(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:left|remaining|to\s+go)\b"
+        rf"\bwith\s+(?:[^,.?!]{{0,30}}?\band\s+)?(?:only\s+|just\s+)?(?P<n>{NUM}|{WORDS}|a)\s*-?\s*(?P<u>days?|weeks?)\s+(?:left|remaining|to\s+go)\b"
         if re.search(rf"\bif\b|{_PNL}", scan.text) else r"(?!x)x",  # "the put with 35 days left" is the time to expiry
     )
     if m:
@@ -456,7 +458,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
         rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
         rf"\b(?:spx|spot|the\s+index)\s+{_ALSO}(?:gaps?|gapped|{moves})(?:\s+(?:down|up))?\s+to\s+(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))"
         if "at_days" in found or "before_expiry" in found else r"(?!x)x",
-        rf"\bwith\s+(?:spx|spot|the\s+index)\s+(?:at\s+|back\s+at\s+|now\s+at\s+)?(?P<v>{NUM})(?=\s*(?:[?.!]|$))" if re.search(_PNL, scan.text) else r"(?!x)x",
+        rf"\bwith\s+(?:spx|spot|the\s+index)\s+(?:still\s+)?(?:at\s+|back\s+at\s+|now\s+at\s+)?(?P<v>{NUM})(?=\s*(?:[?.!]|$)|\s+and\s+\S+\s+days?\s+(?:left|remaining|to\s+go))" if re.search(_PNL, scan.text) else r"(?!x)x",
     )
     if m is None and ("at_days" in found or "before_expiry" in found):
         # "If five days from now SPX is at 5650...": a level in the sentence that names the later date
