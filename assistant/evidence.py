@@ -355,6 +355,25 @@ def _ordinals(text: str) -> str:
     return ORDINALS.sub(lambda m: f"{_ORDINAL_WORDS[m[2].lower()]} {m[1]}", text)
 
 
+# "how do you measure basis risk?", "what's the process for quantifying it?": the verb after these is the ask.
+ASK_VERB = re.compile(r"\bhow (?:do|does|did|should|would|can|could|to|is|are|was|were)\b(?P<a>.*)|\b(?:process|method|way|steps?) (?:for|of|to) (?P<b>.*)")
+
+
+def ask_verb(question: str, focus: Focus, glossary) -> str | None:
+    """The stem of the verb a "how do you ...?" question asks about ("measur"), if it is a focus word."""
+    m = ASK_VERB.search(question.lower())
+    if not m:
+        return None
+    rest = m["a"] if m["a"] is not None else m["b"]
+    _, plain = _split_terms(rest, glossary)
+    return next((stem(w) for w in _WORD.findall(rest) if stem(w) in focus.words and stem(w) in plain), None)
+
+
+def says(s: Sentence, unit: str) -> bool:
+    """Whether the sentence uses the focus word or one of its synonyms."""
+    return unit in s.words or bool(SYNONYMS.get(unit, set()) & s.words)
+
+
 def focus_of(question: str, glossary) -> Focus:
     question = _ordinals(question)
     named, plain = _split_terms(question, glossary)

@@ -25,6 +25,8 @@ MAX_MESSAGE_CHARS = 4000
 MAX_NUMBER_DIGITS = 100  # no figure a question needs comes near; 309+ digits overflow a float
 
 
+POINTS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them)\b", re.I)
+
 # "What's the price of bitcoin right now?": a quote, which no article holds.
 LIVE_DATA = re.compile(
     r"\b(?:price|quote|level|value|trading at|close|closing)\b.*\b(?:right now|today|currently|at the moment|this morning|live)\b|"
@@ -127,7 +129,7 @@ class Assistant:
         mean?") is read with the term that sentence names as its topic, as a follow-up would be."""
         whole = understand(asked, previous, self.index.glossary)
         *context, question = split_clauses(asked)
-        if context and whole.intent in (Intent.METHODOLOGY, Intent.DEFINITION):
+        if context and whole.intent in (Intent.METHODOLOGY, Intent.DEFINITION) and POINTS_BACK.search(question):
             named = self.index.glossary.find_in(" ".join(context))
             if named:
                 alone = understand(question, {**(previous or {}), "topic": named[0].term}, self.index.glossary)
@@ -262,6 +264,12 @@ class Assistant:
         else:
             found = scored
         keep = 2 if sides and len(found) >= 2 else 1
+        verb = evidence.ask_verb(query, focus, self.index.glossary) if require_evidence and not sides else None
+        if verb and not any(evidence.says(x.sentence, verb) for x in found[:limit]):
+            # "how do you measure basis risk?": the evidence names the topic; the sentence that names the ask goes too
+            doing = [x for x in scored if evidence.says(x.sentence, verb) and x.coverage >= evidence.MIN_COVERAGE_ALONE]
+            if doing:
+                found, keep = [found[0], doing[0], *[x for x in found[1:] if x is not doing[0]]], 2
         chosen = compose.choose_evidence(found, table, limit=max(limit, keep), keep=keep)
         citations = CitationList()
         answer = compose.cited_sentences(chosen, citations)
