@@ -12,29 +12,34 @@ import html
 import re
 
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>", re.S)
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|pre)\s*>|<br\s*/?>", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")  # "4.00" and "5,746.5" are not sentence ends
 _PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?:is|was|are|does|do) (?:it|this|that)\b|^(?:why|how) (?:is|does|do|did) (?:it|this|that)\b", re.I)
 
 
 # "Can you give me a one-liner?": a request that names no topic of its own
 _REQUEST = re.compile(r"^(?:can|could|would|will) (?:you|u|someone) (?:please |quickly |briefly )?(?:give|explain|help|tell|summari[sz]e|describe|clarify|break)\b(?!.*\b(?:what|how|why)\b)", re.I)
+_CONTEXT_PHRASE = re.compile(r"\b(?:in|for) (?:this|that) (?:context|case|sense|setting|methodology|framework|thread|approach)\b", re.I)
 _ASKS = re.compile(r"^(?:what|whats|what's|which|how|why|when|where|who|is|are|does|do|can|should)\b", re.I)  # a question without "?"
 
 
 def _leans_back(sentence: str) -> bool:
     """"Why is that?", "Is it?", "Right?": a short question that needs the sentence before it."""
     words = len(sentence.split())
+    pointing = _CONTEXT_PHRASE.sub(" ", sentence)  # "in this context" points nowhere
     return words < 4 or (words <= 10 and bool(
-        _PRONOUN.search(sentence) or _REQUEST.match(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them)\b", sentence, re.I)
+        _PRONOUN.search(pointing) or _REQUEST.match(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them|he|she)\b", pointing, re.I)
     ))
 
 
 def strip_markup(text: str) -> str:
     """HTML tags and entities removed, whitespace collapsed: '<i>What is MEV?</i>' -> 'What is MEV?'."""
+    text = _BLOCK_END.sub("\n", text)  # a paragraph, line or list item ends a sentence
     text = _TAG.sub(" ", text)
     text = _TAG.sub(" ", html.unescape(text))  # tags written as entities: &lt;b&gt;
     text = html.unescape(text).replace("\u00a0", " ")
-    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text)).strip()
+    text = re.sub(r"\n{2,}", "\n", text)
     return re.sub(r" ([?!.,;:])(?=\s|$)", r"\1", text).strip()
 
 
@@ -59,7 +64,9 @@ def the_question(text: str) -> str:
     tail = sentences[last + 1 :]
     if tail and (sum(len(s.split()) for s in tail) <= 5 or any(re.search(r"\d", s) for s in tail)):
         last = len(sentences) - 1  # "...earning its keep? what metrics", "...break-evens? Short put 5800 and...": the question's own
-    if start > 0 and _leans_back(sentences[start]):
+    if start > 0 and sentences[start].endswith("?") and sentences[start - 1].endswith("?") and sum(len(s.split()) for s in sentences[start - 1 : last + 1]) <= 35:
+        start -= 1  # "Why do they call the ALVH 'adaptive'? Isn't a hedge something you buy once?": one question in two
+    elif start > 0 and _leans_back(sentences[start]):
         start -= 1  # one sentence back ("...this phrase 'false binary'. what does it mean?")
         while start > 0 and len(sentences[start].split()) < 4:
             start -= 1  # past "Right." or "Hmm."

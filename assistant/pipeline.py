@@ -25,7 +25,7 @@ MAX_MESSAGE_CHARS = 4000
 MAX_NUMBER_DIGITS = 100  # no figure a question needs comes near; 309+ digits overflow a float
 
 
-POINTS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them)\b", re.I)
+POINTS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them|he|she|his|her)\b", re.I)
 
 # "What's the price of bitcoin right now?": a quote, which no article holds.
 LIVE_DATA = re.compile(

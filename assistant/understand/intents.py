@@ -66,14 +66,15 @@ ADVICE = [
 
 DEFINITIONS = [
     r"^what\s+does\s+(?P<t>.+?)\s+stand\s+for$",
-    r"^what(?:'s|s|\s+does|\s+do)?\s+(?P<t>[\w&/-]+)\s+stand\s+for\b",  # "whats ALVH stand for and whats the basic idea"
+    r"^what(?:'s|s|\s+does|\s+do|\s+is)?\s+(?P<t>[\w&/-]+)\s+(?:stand|short)\s+for\b",  # "whats ALVH stand for and whats the basic idea"
     r"^what(?:'s|s|\s+is|\s+are)\s+(?:the|this|that)?\s*(?P<t>.+?)\s+(?:\w+\s+){0,2}(?:keeps?\s+(?:going\s+on|talking|harping\s+on)\s+about|"
     r"(?:talks?|writes?|wrote|goes\s+on)\s+about|mentions?|mentioned|refers?\s+to|means\s+by)\b.*$",
     r"^what\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
     r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
     # "Customer wants to know what "the false binary" means in the course material. Can you give me a one-liner?"
     r"^.*?\b(?:know|asking|asks|asked|wondering|wonders|understand|tell\s+(?:me|them|him|her))\s+what\s+(?P<t>.+?)\s+means\b.*$",
-    r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean$",
+    r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean(?:\s+(?:when|in|here|for|to|as|if)\b.*)?$",  # "...mean in this context?"
+    r"^what(?:'s|s|\s+is)\s+(?P<t>he|she|it|this|that|clark|russell clark|the author)\s+(?:actually\s+|really\s+)?(?:getting|driving)\s+at$",
     r"^(?:what\s+is\s+|what's\s+|whats\s+)?the\s+(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?P<t>.+?)\s*=\s*\?+.*$",  # "big top temporal theta cash press = ??"
@@ -91,7 +92,7 @@ CLAUSE_WORDS = {
     "during", "to", "vs", "versus", "and", "or", "do", "does", "did", "is", "are", "was", "were", "should", "would",
     "can", "could", "i", "you", "we", "your", "my", "our", "happening", "going", "best", "difference", "role",
 }
-PRONOUNS = {"it", "this", "that", "they", "them", "these", "those", "its", "their", "he", "she"}
+PRONOUNS = {"it", "this", "that", "they", "them", "these", "those", "its", "their", "he", "she", "clark", "russell clark", "the author"}
 PEOPLE = {"russell clark"}
 
 # Methodology terms, to tell a question's topic when no glossary is at hand.
@@ -111,7 +112,11 @@ BARE_FOLLOW_UP = {
     "example": "an example of {the}", "for example": "an example of {the}", "an example": "an example of {the}",
     "any examples": "an example of {the}", "really": "is it true about {the}",
 }
-LEAD_WORDS = re.compile(r"^(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|also|ok|okay|then|hmm|right)\b[\s,]*", re.I)
+LEAD_WORDS = re.compile(
+    r"^(?:(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|also|ok|okay|then|hmm|right|seriously(?: though)?|sorry|honestly|"
+    r"quick question|newbie question|(?:total |complete )?beginner(?: here)?|noob(?: here)?)\b[\s,:-]*)+",
+    re.I,
+)
 
 
 # Position sizing for oneself: "How many condor contracts should I trade?", "how big should my position be
@@ -141,6 +146,7 @@ def _strip_end(text: str) -> str:
 
 def definition_term(text: str, glossary=None) -> str | None:
     """The term of a definition question ("What does ALVH stand for?" -> "ALVH"), else None."""
+    text = re.split(r"\s+[-\u2013\u2014]+\s+", text)[-1]  # "sorry, total beginner here - what does OTM mean?"
     plain = _strip_end(LEAD_WORDS.sub("", text))
     for pattern in DEFINITIONS:
         m = re.match(pattern, plain, re.I)
