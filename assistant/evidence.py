@@ -61,7 +61,7 @@ _MORE_STOP = set(
     "together within without onto upon over under across toward towards via per "
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
-    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain".split()
+    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am".split()
 )
 
 
@@ -74,6 +74,7 @@ REWRITES = [
         (r"\bblow[- ]ups?\b", "blowup"),
         (r"\bvols?\b", "volatility"),
         (r"\bon top of\b", " "),
+        (r"\bkeep(?:s|ing)? (?:an eye|tabs) on\b|\bwatch(?:es|ing)? out for\b", "monitor"),
         (r"\bkick(?:s|ed|ing)? in\b", "activate"),
     ]
 ]
@@ -126,7 +127,7 @@ GENERIC = {
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
         "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters "
         "decide decides deciding determine determines keep keeps stay stays go goes went gone watch watches look looks "
-        "piece post posts blog ticker tickers symbol symbols"
+        "piece post posts blog ticker tickers symbol symbols run runs running"
     ).split()
 }
 
@@ -191,6 +192,9 @@ SYNONYMS = {
         "bigger": "larger oversized oversize size sized",
         "larger": "bigger oversized oversize size sized",
         "chunk": "increment increments tranche tranches portion",
+        "economic": "macroeconomic macro",
+        "tilt": "adjust moving shift",
+        "tilted": "adjust moving shift",
     }.items()
 }
 
@@ -221,7 +225,7 @@ ANSWER_TYPES = [
     ),
     AnswerType(
         "names",
-        re.compile(r"\b(?:which|what)(?: \w+)? (?:etfs?|etps?|tickers?|indicators?|instruments?|products?|funds?|platforms?|signals?|tools?|metrics?)\b"),
+        re.compile(r"\b(?:which|what)(?: \w+)? (?:etfs?|etps?|tickers?|indicators?|instruments?|products?|funds?|platforms?|signals?|tools?|metrics?|releases?|reports?)\b"),
         re.compile(r"\b[A-Z][A-Z0-9/&-]{1,}\b"),
         "the names",
     ),

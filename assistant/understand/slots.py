@@ -563,7 +563,7 @@ def read_spot(scan: Scan, found: dict) -> None:
     verbs = (
         r"(?:is|was|at|of|=|:|now|currently|trading|trades|traded|sits|sitting|drops?|dropped|falls?|fell|rises?|rose|"
         r"rall(?:y|ies|ied)|goes|went|moves?|moved|closes|closed|ends?|ended|settles?|to|around|near|@|level|price|"
-        r"back|down|up|were|be|being|gets|got|hits?)"
+        r"back|down|up|were|be|being|gets|got|hits?|has|had|run|ran|climbed|slid|sank|now)"
     )
     where = r"(?:spx|spot(?:\s+price)?|the\s+index|index|underlying|the\s+market)"
     m = scan.first(
