@@ -218,7 +218,7 @@ ANSWER_TYPES = [
             r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|"
             r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta|number|figure)s?\b|"
             r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike|reading|value|threshold|number)s?\b|\bby what\b|"
-            r"\bwhat \w+ (?:delta|dte|percentage)\b"
+            r"\bwhat \w+ (?:delta|dte|percentage)\b|\bput (?:a |any )?(?:number|figure)s? on\b"
         ),
         re.compile(rf"\d|{_NUMBER_WORDS}|\bpercent\b", re.I),
         "a figure for it",
@@ -360,7 +360,10 @@ def _ordinals(text: str) -> str:
 
 
 # "how do you measure basis risk?", "what's the process for quantifying it?": the verb after these is the ask.
-ASK_VERB = re.compile(r"\bhow (?:do|does|did|should|would|can|could|to|is|are|was|were)\b(?P<a>.*)|\b(?:process|method|way|steps?) (?:for|of|to) (?P<b>.*)")
+ASK_VERB = re.compile(
+    r"\bhow (?:do|does|did|should|would|can|could|to|is|are|was|were)\b(?P<a>.*)|"
+    r"\b(?:process|method|way|steps?|approach|procedure|technique)\b(?:[^?]*?\b(?:for|of|to))? (?P<b>.*)"
+)
 
 
 def ask_verb(question: str, focus: Focus, glossary) -> str | None:
@@ -560,6 +563,9 @@ _COMPARISON = [
 ]
 
 
+QUESTION_WORD = re.compile(r"(?:what|which|who|when|why|how|does|do|did|can|should|would|could)\b")
+
+
 def comparison_sides(question: str) -> tuple[str, str] | None:
     """("delta neutrality", "the 1:1 peg") for "how is delta neutrality different from the 1:1 peg?"."""
     low = question.lower().strip()
@@ -568,6 +574,8 @@ def comparison_sides(question: str) -> tuple[str, str] | None:
         if m:
             a, b = (re.split(r"[,:;](?:\s|$)", side)[0].strip() for side in (m["a"], m["b"]))
             a = re.sub(r"^(?:what makes|why (?:is|are|does|do)|how (?:is|are|does|do))\s+", "", a)
+            if QUESTION_WORD.match(a):
+                continue  # "what correlation numbers does the piece give for vix vs nft": a question with a "vs" in it
             if a and b:
                 return a, b
     return None

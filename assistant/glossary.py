@@ -28,7 +28,7 @@ from assistant.errors import VixShieldError
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WORD = re.compile(r"[a-z0-9]+")
 _PAREN = re.compile(r"\s*\([^)]*\)")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u2014": " ", "\u2013": " "})  # "risk—given" is two words
 
 # Never the start or end of a fuzzy n-gram, and never a term on their own.
 STOPWORDS = frozenset(

@@ -188,6 +188,9 @@ def follow_up(low: str, found: dict, previous: dict, previous_focus) -> CalcRequ
     if EXPLAIN.search(low) and not COMPUTE.search(low):
         return None  # "why is the max loss so large?" asks for an explanation
     base = inputs_for(calculator, {}, previous.get("inputs") or {})
+    if "at_days" in base and "days" in found and "before_expiry" not in found and re.search(r"\bdays?\s+(?:left|remaining|to\s+go)\b", low):
+        found = {**found, "before_expiry": found["days"]}  # "and with 3 days left?" moves the what-if date, not the expiry
+        del found["days"]
     inputs = inputs_for(calculator, found, base)
     inputs.update(_fill_the_gap(low, calculator, base, previous_focus))
     asked = read_focus(low, calculator)

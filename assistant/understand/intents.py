@@ -79,6 +79,9 @@ DEFINITIONS = [
     r"^(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?P<t>.+?)\s*=\s*\?+.*$",  # "big top temporal theta cash press = ??"
     r"^(?P<t>.+?)\s+in\s+(?:one|a|1|two|2)\s+(?:sentence|line|word)s?$",  # "ALVH in one sentence?"
+    r"^(?:what(?:'s|s|\s+is|\s+are)\s+)?(?P<t>.+?)\s+(?:in\s+a\s+nutshell|in\s+short|in\s+brief|tl;?dr)$",
+    # "When Clark talks about 'time travel' for trades, what does he actually mean?"
+    r"^(?:when|if)\s+.+?\b(?:talks?|writes?|speaks?)\s+about\s+(?P<t>['\"][^'\"]+['\"]|[\w-]+(?:\s+[\w-]+)?)(?:\s+(?:for|in|with)\s+\w+)?,?\s+what\s+(?:does|do|did)\s+(?:he|she|they|clark|it)\s+(?:actually\s+|really\s+)?mean$",
     r"^(?:define|explain)\s+(?P<t>.+)$",
     r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term))?"
     r"(?:\s+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|to\s+me))?(?:\s+(?:pls|please|plz))?$",
