@@ -268,6 +268,7 @@ class Assistant:
         if verb and not any(evidence.says(x.sentence, verb) for x in found[:limit]):
             # "how do you measure basis risk?": the evidence names the topic; the sentence that names the ask goes too
             doing = [x for x in scored if evidence.says(x.sentence, verb) and x.coverage >= evidence.MIN_COVERAGE_ALONE]
+            doing.sort(key=lambda x: x.sentence.chunk.source_id != found[0].sentence.chunk.source_id)  # the evidence's own article first
             if doing:
                 found, keep = [found[0], doing[0], *[x for x in found[1:] if x is not doing[0]]], 2
         chosen = compose.choose_evidence(found, table, limit=max(limit, keep), keep=keep)
