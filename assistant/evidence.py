@@ -39,14 +39,23 @@ GLOSSARY_PENALTY = 0.05
 COVERAGE_WEIGHT = 0.7  # sentence score = cosine + COVERAGE_WEIGHT x coverage (swept 0.3-1.0 on the chat cases: docs/evaluation.md)
 UNSEEN_PLAIN_WORD = 0.5
 INSIDE_OTHER_TERM = 0.25
+EXPLAIN_COSINE = 0.55  # swept 0.5-0.6 with the coverage floor 0-0.2 on the chat cases, coverage set and h7-h11
+EXPLAIN_COVERAGE = 0.0
+# "why can't I just...?", "how does the hedge protect...?", "what happens to a condor when...?": asks for an explanation
+EXPLAINING = re.compile(r"^(?:why\b|how (?!many|much|long|often|far|big|large|wide|soon)\w+|what happens\b|what goes wrong\b)")
 TOPIC_CREDIT = 0.5  # credit for a focus word found only inside another glossary term's name
 
 _SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+_UNSTEMMED = {"earnings": "earnings"}  # company earnings are not "earn"
+
+
 def stem(word: str) -> str:
     """Suffix stripping, then the first six letters: allocate/allocating/allocation -> 'alloca'."""
+    if word in _UNSTEMMED:
+        return _UNSTEMMED[word]
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             word = word[: -len(suffix)]
@@ -425,6 +434,7 @@ class SentenceTable:
     by_chunk: dict[str, list[int]] = field(default_factory=dict)
     _reading_order: list[int] = field(default_factory=list)
     _place: dict[int, int] = field(default_factory=dict)
+    _plain_vocabulary: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, index) -> SentenceTable:
@@ -467,6 +477,14 @@ class SentenceTable:
         if known:  # "bigger": the articles say "oversized"
             return max(known)
         return self.max_idf if unit in TRADING_WORDS or unit in _PHRASE_WORDS or ":" in unit else UNSEEN_PLAIN_WORD * self.max_idf
+
+    def unknown_trading_words(self, focus: Focus) -> set[str]:
+        """Trading words of the question that no article sentence uses outside a glossary name ("earnings"):
+        what the articles cannot be explaining, however close a sentence sounds."""
+        if not self._plain_vocabulary:
+            self._plain_vocabulary = set().union(*(s.words for s in self.sentences if s.chunk.kind == "article"))
+        return {u for u in focus.words if u in TRADING_WORDS and u not in self._plain_vocabulary
+                and not SYNONYMS.get(u, set()) & self._plain_vocabulary}
 
     def coverage(self, focus: Focus, s: Sentence, glossary) -> float:
         units = focus.units()
@@ -538,10 +556,12 @@ class SentenceTable:
         return other if other.chunk.source_id == s.chunk.source_id else None
 
 
-def is_evidence(x: Scored) -> bool:
+def is_evidence(x: Scored, explaining: bool = False) -> bool:
     """A sentence that answers the ask: it carries the answer type and enough of the focus,
     the more of the focus the less similarity it needs; a two-word name the question uses
     ("stop loss", "profit target") must be in it."""
+    if explaining and x.typed and x.names_ok and x.cosine >= EXPLAIN_COSINE and x.coverage >= EXPLAIN_COVERAGE:
+        return True
     if not x.typed or x.coverage < MIN_COVERAGE_ALONE or not x.names_ok:
         return False
     return x.coverage >= MIN_COVERAGE and x.cosine >= MIN_COSINE or x.cosine >= MIN_COSINE_HIGH

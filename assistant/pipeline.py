@@ -256,7 +256,8 @@ class Assistant:
         scored = table.score(query, query_vector, self.index.glossary, focus)
         sides = evidence.comparison_sides(query)
         if require_evidence:
-            found = [x for x in scored if evidence.is_evidence(x)]
+            explaining = bool(evidence.EXPLAINING.search(query.lower().strip())) and not table.unknown_trading_words(focus)
+            found = [x for x in scored if evidence.is_evidence(x, explaining)]
             if sides:
                 found = self.both_sides(sides, table, found)
             if not found:
@@ -264,14 +265,15 @@ class Assistant:
         else:
             found = scored
         keep = 2 if sides and len(found) >= 2 else 1
+        chosen = compose.choose_evidence(found, table, limit=max(limit, keep), keep=keep)
         verb = evidence.ask_verb(query, focus, self.index.glossary) if require_evidence and not sides else None
-        if verb and not any(evidence.says(x.sentence, verb) for x in found[:limit]):
+        if verb and not any(evidence.says(c.sentence, verb) for c in chosen):
             # "how do you measure basis risk?": the evidence names the topic; the sentence that names the ask goes too
             doing = [x for x in scored if evidence.says(x.sentence, verb) and x.coverage >= evidence.MIN_COVERAGE_ALONE]
             doing.sort(key=lambda x: x.sentence.chunk.source_id != found[0].sentence.chunk.source_id)  # the evidence's own article first
             if doing:
-                found, keep = [found[0], doing[0], *[x for x in found[1:] if x is not doing[0]]], 2
-        chosen = compose.choose_evidence(found, table, limit=max(limit, keep), keep=keep)
+                found = [found[0], doing[0], *[x for x in found[1:] if x is not doing[0]]]
+                chosen = compose.choose_evidence(found, table, limit=max(limit, 2), keep=2)
         citations = CitationList()
         answer = compose.cited_sentences(chosen, citations)
         topic = u.topic or (named[0].term if named else None)
