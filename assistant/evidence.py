@@ -39,8 +39,7 @@ GLOSSARY_PENALTY = 0.05
 COVERAGE_WEIGHT = 0.7  # sentence score = cosine + COVERAGE_WEIGHT x coverage (swept 0.3-1.0 on the chat cases: docs/evaluation.md)
 UNSEEN_PLAIN_WORD = 0.5
 INSIDE_OTHER_TERM = 0.25
-EXPLAIN_COSINE = 0.55  # swept 0.5-0.6 with the coverage floor 0-0.2 on the chat cases, coverage set and h7-h11
-EXPLAIN_COVERAGE = 0.0
+EXPLAIN_COSINE = 0.55  # an explanation question's evidence by similarity alone (swept 0.5-0.6 on the chat cases, coverage set, h7-h11)
 # "why can't I just...?", "how does the hedge protect...?", "what happens to a condor when...?": asks for an explanation
 EXPLAINING = re.compile(r"^(?:why\b|how (?!many|much|long|often|far|big|large|wide|soon)\w+|what happens\b|what goes wrong\b)")
 TOPIC_CREDIT = 0.5  # credit for a focus word found only inside another glossary term's name
@@ -560,7 +559,7 @@ def is_evidence(x: Scored, explaining: bool = False) -> bool:
     """A sentence that answers the ask: it carries the answer type and enough of the focus,
     the more of the focus the less similarity it needs; a two-word name the question uses
     ("stop loss", "profit target") must be in it."""
-    if explaining and x.typed and x.names_ok and x.cosine >= EXPLAIN_COSINE and x.coverage >= EXPLAIN_COVERAGE:
+    if explaining and x.typed and x.names_ok and x.cosine >= EXPLAIN_COSINE:
         return True
     if not x.typed or x.coverage < MIN_COVERAGE_ALONE or not x.names_ok:
         return False
