@@ -71,6 +71,7 @@ DEFINITIONS = [
     r"(?:talks?|writes?|wrote|goes\s+on)\s+about|mentions?|mentioned|refers?\s+to|means\s+by)\b.*$",
     r"^what\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
     r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
+    r"^(?:remind|tell|show)\s+(?:me|us)\s+(?:again\s+)?what\s+(?P<t>.+?)\s+(?:is|are|means?|stands?\s+for)(?:\s+again)?$",
     # "Customer wants to know what "the false binary" means in the course material. Can you give me a one-liner?"
     r"^.*?\b(?:know|asking|asks|asked|wondering|wonders|understand|tell\s+(?:me|them|him|her))\s+what\s+(?P<t>.+?)\s+means\b.*$",
     r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean(?:\s+(?:when|in|here|for|to|as|if)\b.*)?$",  # "...mean in this context?"

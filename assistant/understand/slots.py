@@ -451,8 +451,11 @@ def read_what_if(scan: Scan, found: dict) -> None:
     where = r"(?:spx|spot|the\s+index|the\s+market|it|the\s+underlying)"
     moves = (
         r"(?:is|'s|was|were|goes|went|gets|moves?|falls?|drops?|rises?|rall(?:y|ies|ied)|trades?|sits|closes|ends|settles|hits|"
-        r"slides?|slid|sinks?|sank|dips?|dipped|climbs?|climbed|runs?|ran|pulls?\s+back|sells?\s+off|tanks?|tanked|crashes|crashed)"
+        r"slides?|slid|sinks?|sank|dips?|dipped|climbs?|climbed|runs?|ran|pulls?\s+back|sells?\s+off|tanks?|tanked|crashes|crashed|"
+        r"tags?|tagged|touch(?:es|ed)?|reach(?:es|ed)?)"
     )
+    # "P/L at expiration if SPX settles at 5770": the level is the one on expiry day
+    at_expiry = scan.first(r"\b(?:at|on|by|upon)\s+(?:the\s+)?(?:expiration|expiry|settlement)(?:\s+day)?\b|\bexpiration\s+day\b") if re.search(_PNL, scan.text) else None
     m = scan.first(
         rf"\bif\s+{where}\s*{_ALSO}{moves}(?:\s+(?:back|down|up|just|only))*\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
         rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
@@ -477,6 +480,8 @@ def read_what_if(scan: Scan, found: dict) -> None:
                 found["at_iv"] = fraction(number(level["v"]), True)
                 scan.cut(re.search(re.escape(level[0]), scan.text))
                 break
+    if m and at_expiry and "at_days" not in found:
+        found["before_expiry"] = 0
     if m:
         # "if SPX is at 5,800 in ten days" / "my P/L if SPX drops to 5800" value the position there; a bare
         # "what if SPX drops to 5800?" moves the spot, unless the remembered position has a what-if (the route decides)
