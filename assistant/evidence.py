@@ -69,7 +69,7 @@ _MORE_STOP = set(
     "together within without onto upon over under across toward towards via per "
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
-    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am".split()
+    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve".split()
 )
 
 

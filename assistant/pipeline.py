@@ -131,8 +131,9 @@ class Assistant:
         *context, question = split_clauses(asked)
         if context and whole.intent in (Intent.METHODOLOGY, Intent.DEFINITION) and POINTS_BACK.search(question):
             named = self.index.glossary.find_in(" ".join(context))
+            named = [t for t in named if t.id not in evidence.GENERIC_TERMS] or named  # "vix futs in backwardation": backwardation
             if named:
-                alone = understand(question, {**(previous or {}), "topic": named[0].term}, self.index.glossary)
+                alone = understand(question, {**(previous or {}), "topic": named[-1].term}, self.index.glossary)
                 if alone.intent is Intent.DEFINITION:
                     return alone
         return whole

@@ -47,7 +47,7 @@ ADVICE = [
     rf"{CLAUSE_START}(?:do|can|must)\s+(?:i|we)\s+{DECISION}\b[^.?!]*\b(?:now|today|tomorrow|yet|here|already|right away|at this point)\b",
     rf"{CLAUSE_START}(?:so\s+|ok\s+|okay\s+)?is\s+(?:it|now|this|today)\s+(?:the\s+|a\s+good\s+)?time\s+to\s+{DECISION}\b",
     r"\bdo you think (?:i|we) should\b",
-    r"\bwould you\s+(?:\w+\s+)?(?:buy|sell|short|trade|put on|enter|open|take|do|hold|close|go|get|put|invest|allocate|risk|move)\b",
+    r"\bwould you\s+(?:\w+\s+)?(?:buy|sell|short|trade|put on|enter|open|take|do|hold|close|go(?!\s+about)|get|put|invest|allocate|risk|move)\b",
     r"\b(?:is|was|would)\s+it\s+(?:be\s+)?(?:smart|wise|a\s+good\s+idea|a\s+bad\s+idea|dumb|crazy|stupid|safe|ok|okay|too\s+risky|risky)\s+(?:for\s+me\s+)?to\b",
     r"\b(?:is|isn't|is it)\s+(?:now|it|this|today|tomorrow|this week)\s+(?:a\s+)?(?:good|bad|right|great|smart)\s+(?:time|moment|day|idea|entry|trade)",
     r"\b(?:good|right|best|bad) (?:time|moment|day|idea)(?: for (?:me|us))? to (?:buy|sell|enter|trade|open|short|get into|put on|load up|add|go long|go short|get in|get out)",
@@ -118,7 +118,7 @@ BARE_FOLLOW_UP = {
 }
 LEAD_WORDS = re.compile(
     r"^(?:(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|also|ok|okay|then|hmm|right|seriously(?: though)?|sorry|honestly|"
-    r"quick question|newbie question|(?:total |complete )?beginner(?: here)?|noob(?: here)?)\b[\s,:-]*)+",
+    r"quick question|newbie question|(?:total |complete )?beginner(?: here)?|noob(?: here)?|(?:a |the )?(?:customer|client|caller|user)(?: here)? (?:asks|asked|wants to know|is asking)|trader here)\b[\s,:-]*)+",
     re.I,
 )
 
@@ -158,6 +158,7 @@ def definition_term(text: str, glossary=None) -> str | None:
             continue
         term = re.sub(r"^(?:a|an|the)\s+", "", m["t"].strip(" \"'`"), flags=re.I)
         term = re.sub(r"\s+(?:exactly|again|actually|in vixshield|in the methodology)$", "", term, flags=re.I)
+        term = re.sub(r"\s+(?:on|for|of|in|with)\s+(?:an?\s+|the\s+)?(?:option|call|put|condor|iron condor|trade|spread)s?$", "", term, flags=re.I)
         names = [part.strip(" \"'`") for part in re.split(r"\s+/\s+", term)]
         if len(names) > 1:  # "the 'false binary' / loyalty vs motion thing": one term under two names
             found = next((n for n in names if glossary is not None and _glossary_lookup(glossary, n) is not None), None)

@@ -276,6 +276,9 @@ def read_vix(scan: Scan, found: dict) -> None:
     )
     if m:
         found["call_strike"] = tidy(number(m["v"]))
+    m = scan.first(rf"\bcalls?\s+(?:at|for|@|costing)\s+\$?(?P<v>{NUM})\b(?!\s*(?:%|percent|points?|pts?|-?\s*strike))")
+    if m:  # "22-strike VIX calls at 1.20": the call's price
+        found.setdefault("price", tidy(number(m["v"])))
     m = scan.first(rf"\bvix\s+(?:(?:is|was|at|of|=|:|now|currently|level|trading|sits)\s*)*(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|-?\s*strike|calls?|puts?|\d))")
     if m:
         found["vix"] = tidy(number(m["v"]))
