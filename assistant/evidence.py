@@ -499,6 +499,8 @@ class SentenceTable:
                 term = unit[5:]
                 if term in s.terms or (glossary and _term_stems(glossary, term) <= s.words):
                     got += w
+                elif unit in s.topic:  # "To measure this precisely..." in the basis-risk article
+                    got += TOPIC_CREDIT * w
             elif unit.startswith("num:"):
                 if unit[4:] in s.numbers:
                     got += w

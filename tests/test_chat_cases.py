@@ -124,10 +124,9 @@ RULE_BOUND = {"calc", "followup", "decline", "advice", "bad", "greet", "def", "u
 MIN_PASS_RATE = 0.94
 
 
-def test_own_chat_cases_pass(chat_server, scorer):
-    url = chat_server + "/v1/chat"
+def _failures(url: str, scorer, cases: list[dict]) -> list[str]:
+    """Each case's turns sent in one conversation and checked with the scorer's own check_turn."""
     failures = []
-    cases = _cases(CASES)
     for case in cases:
         conv, history, problems = None, [], []
         for i, turn in enumerate(case["turns"]):
@@ -145,7 +144,27 @@ def test_own_chat_cases_pass(chat_server, scorer):
             history += scorer.numbers_in(turn["message"]) + scorer.numbers_in(str(reply.get("answer", "")))
         if problems:
             failures.append(f"{case['id']}: " + "; ".join(problems))
+    return failures
+
+
+def test_own_chat_cases_pass(chat_server, scorer):
+    cases = _cases(CASES)
+    failures = _failures(chat_server + "/v1/chat", scorer, cases)
     report = f"{len(failures)} failing chat cases:\n" + "\n".join(failures)
     rule_bound = [f for f in failures if f.split("-", 1)[0] in RULE_BOUND]
     assert not rule_bound, report
     assert 1 - len(failures) / len(cases) >= MIN_PASS_RATE, report
+
+
+# The held-back sets were each measured once blind (docs/evaluation.md); the code has since been
+# improved on the kinds of mistake they showed, so they now guard against regressions, not measure.
+HELD_BACK = sorted((ROOT / "tests" / "data").glob("heldout-cases*.jsonl"))
+MIN_HELD_BACK_RATE = 0.90
+
+
+def test_held_back_sets_do_not_regress(chat_server, scorer):
+    cases = [case for path in HELD_BACK for case in _cases(path)]
+    assert len(cases) >= 700
+    failures = _failures(chat_server + "/v1/chat", scorer, cases)
+    report = f"{len(failures)} of {len(cases)} held-back cases fail:\n" + "\n".join(failures)
+    assert 1 - len(failures) / len(cases) >= MIN_HELD_BACK_RATE, report

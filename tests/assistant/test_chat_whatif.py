@@ -83,3 +83,21 @@ def test_days_left_and_iv_moves_in_trader_words(assistant):
     (calc,) = follow.calculations
     assert calc.inputs["iv_shift"] == 5 and calc.inputs["at_days"] == 20
     assert calc.outputs["what_if"]["pnl"] == pytest.approx(oracle_dollars(5800, 20, 0.25), abs=1e-4)
+
+
+def test_a_pnl_at_expiration_is_valued_on_expiry_day(assistant):
+    reply = assistant.run("Condor 5500/5550/5950/6000 for 3.00, SPX 5750, IV 17%, 30 days. If SPX closes at 5530 on expiration day, what's my P/L?")
+    (calc,) = reply.calculations
+    assert calc.inputs["at_days"] == 30 and calc.inputs["at_spot"] == 5530
+    # at expiry the put spread is worth its intrinsic 5550 - 5530 = 20 points against a 3.00 credit
+    assert _shown(reply.answer, -1700)
+
+
+def test_a_days_left_follow_up_moves_the_what_if_date(assistant):
+    first = assistant.run("Iron condor 5450/5500/6250/6300 for 5.80, SPX 5900, IV 15%, 30 days: P/L if SPX is at 6,150 in 10 days?")
+    second = assistant.run("and with 3 days left?", first.conversation_id)
+    (calc,) = second.calculations
+    assert calc.inputs["at_days"] == 27 and calc.inputs["at_spot"] == 6150 and calc.inputs["days"] == 30
+    legs = [("put", 5450, 1, 0.15), ("put", 5500, -1, 0.15), ("call", 6250, -1, 0.15), ("call", 6300, 1, 0.15)]
+    expected = ql_position_pnl(legs, 5.8, 6150, 30, 27, 0.0, 0.0)["pnl_points"] * 100  # valued at the what-if level
+    assert _shown(second.answer, round(expected, 2))

@@ -160,3 +160,37 @@ def test_a_lower_case_one_word_term_covers_its_glossary_entry(search_index, glos
     scored = table.score(question, search_index.encode_query(question), glossary)
     spy = next(x for x in scored if x.sentence.chunk.source_id == "glossary:spy")
     assert spy.coverage == 1.0
+
+
+def test_names_must_sit_in_the_clause_that_names_the_kind_asked():
+    question = "which vol ETFs get used for the ALVH layers?"
+    kind = answer_type(question)
+    assert carries(kind, question, "ALVH deploys multiple VIX futures or ETF layers (such as VIXY or UVXY) at varying maturities.")
+    assert not carries(kind, question, "layered VIX calls, VIX futures or ETF layers at varying maturities, that protect SPX iron condors.")
+
+
+def test_figures_that_are_names_or_guesses_are_not_figures():
+    kind = answer_type("how much bigger do the hedges need to be?")
+    assert not carries(kind, "how much bigger?", "The VIX, derived from S&P 500 index options, does not move in tandem.")
+    assert focus_of("at what vix level does the first layer get bought? 18? 20?", None).numbers == frozenset()
+    assert focus_of("what do you do when VIX goes above 40?", None).numbers == frozenset({"40"})
+
+
+def test_an_articles_title_is_what_this_refers_to(glossary, table):
+    focus = focus_of("how do you measure the basis risk?", glossary)
+    assert focus.terms == {"basis-risk"} and focus.words == {stem("measure")}
+    this = next(s for s in table.sentences if s.text.startswith("To measure this precisely"))
+    assert "basis-risk" not in this.terms and "term:basis-risk" in this.topic
+    w_verb, w_term = table.weight(stem("measure")), table.weight("term:basis-risk")
+    assert table.coverage(focus, this, glossary) == pytest.approx((w_verb + evidence.TOPIC_CREDIT * w_term) / (w_verb + w_term))
+
+
+def test_a_plain_word_no_article_uses_weighs_less_than_a_trading_word(table):
+    assert stem("dial") not in table.idf and stem("commission") not in table.idf
+    assert table.weight(stem("dial")) == evidence.UNSEEN_PLAIN_WORD * table.max_idf
+    assert table.weight(stem("commission")) == table.max_idf
+
+
+def test_a_vs_inside_a_wh_question_is_not_a_comparison():
+    assert comparison_sides("what correlation numbers does the piece give for vix vs nft?") is None
+    assert comparison_sides("how's a wrapped token's 1:1 peg different from delta neutrality?") == ("a wrapped token's 1:1 peg", "delta neutrality")

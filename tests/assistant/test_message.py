@@ -67,3 +67,24 @@ def test_clauses_split_at_dashes_and_semicolons():
 def test_a_question_without_a_question_mark_at_the_end_is_the_question():
     text = "how does vixshield build the layers when hedging nft exposure with vix? whats the first layer and whats the second"
     assert the_question(text) == "whats the first layer and whats the second"
+
+
+def test_a_paragraph_break_in_pasted_html_ends_a_sentence():
+    post = ('<div class="post"><p>Been lurking for a while.</p><p><em>posted 3 hours ago</em></p></div>\n\n'
+            "Seriously though, what does time-shifting mean in this context?")
+    assert the_question(strip_markup(post)) == "Seriously though, what does time-shifting mean in this context?"
+
+
+def test_two_questions_in_a_row_are_one_ask():
+    text = "Why do they call the ALVH 'adaptive'? Isn't a hedge just something you buy once and forget about?"
+    assert the_question(text) == text
+
+
+def test_a_tail_with_figures_belongs_to_the_question():
+    text = "What are the break-evens on my iron condor? Short put 5800 and short call 6150 with 50-point wings."
+    assert the_question(text) == text
+
+
+def test_a_request_with_no_topic_leans_on_the_sentence_before():
+    text = 'Customer on the line wants to know what "the false binary" means. Can you give me a one-liner?'
+    assert the_question(text) == text

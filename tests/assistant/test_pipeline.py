@@ -165,3 +165,37 @@ def test_a_follow_up_asks_about_the_previous_topic(assistant):
     first = assistant.run("What's the Second Engine?")
     second = assistant.run("and how is it sized?", first.conversation_id)
     assert second.grounded and "CAPM" in second.answer
+
+
+def test_a_quote_asked_for_right_now_is_declined_as_live_data(assistant):
+    reply = assistant.run("What's the price of bitcoin right now?")
+    assert not reply.grounded and not reply.citations and "no live market data" in reply.answer
+
+
+def test_a_comparison_of_two_glossary_terms_answers_with_both_definitions(assistant):
+    reply = assistant.run("What's the difference between a VIX future and the VIX index itself?")
+    ids = [c.source_id for c in reply.citations]
+    assert reply.grounded and ids[:2] == ["glossary:vix-futures", "glossary:vix"], ids
+
+
+def test_a_how_question_brings_the_sentence_that_names_its_verb(assistant):
+    reply = assistant.run("how do u actually measure the basis risk between vix and an nft book? whats the method")
+    assert reply.grounded and "multi-regime model" in reply.answer
+
+
+def test_an_explanation_question_in_other_words_is_answered(assistant):
+    reply = assistant.run("What happens to an iron condor that has no VIX hedge on when volatility suddenly blows out?")
+    assert reply.grounded and "volatility expansions" in reply.answer
+
+
+def test_an_explanation_question_about_something_no_article_uses_is_still_declined(assistant):
+    reply = assistant.run("How does the VixShield methodology handle earnings season?")
+    assert not reply.grounded and not reply.citations
+
+
+def test_the_calculator_a_previous_answer_talked_about_takes_a_follow_up_figure(assistant):
+    first = assistant.run("how much bigger do the vix hedges need to be during defi liquidity shocks?")
+    assert "2.8x" in first.answer
+    second = assistant.run("ok so for a $60k hedge how big is that", first.conversation_id)
+    (calc,) = second.calculations
+    assert calc.calculator == "decorrelation-oversize" and calc.outputs["oversized_notional"] == 168000
