@@ -158,7 +158,7 @@ def definition_term(text: str, glossary=None) -> str | None:
             continue
         term = re.sub(r"^(?:a|an|the)\s+", "", m["t"].strip(" \"'`"), flags=re.I)
         term = re.sub(r"\s+(?:exactly|again|actually|in vixshield|in the methodology)$", "", term, flags=re.I)
-        term = re.sub(r"\s+(?:on|for|of|in|with)\s+(?:an?\s+|the\s+)?(?:option|call|put|condor|iron condor|trade|spread)s?$", "", term, flags=re.I)
+        term = re.sub(r"\s+(?:on|for|in)\s+(?:an?\s+)?options?$", "", term, flags=re.I)  # "extrinsic value on an option"
         names = [part.strip(" \"'`") for part in re.split(r"\s+/\s+", term)]
         if len(names) > 1:  # "the 'false binary' / loyalty vs motion thing": one term under two names
             found = next((n for n in names if glossary is not None and _glossary_lookup(glossary, n) is not None), None)
