@@ -41,7 +41,10 @@ UNSEEN_PLAIN_WORD = 0.5
 INSIDE_OTHER_TERM = 0.25
 EXPLAIN_COSINE = 0.55  # an explanation question's evidence by similarity alone (swept 0.5-0.6 on the chat cases, coverage set, h7-h11)
 # "why can't I just...?", "how does the hedge protect...?", "what happens to a condor when...?": asks for an explanation
-EXPLAINING = re.compile(r"^(?:why\b|how (?!many|much|long|often|far|big|large|wide|soon)\w+|what happens\b|what goes wrong\b)")
+EXPLAINING = re.compile(
+    r"^(?:why\b|how (?!many|much|long|often|far|big|large|wide|soon)\w+|what happens\b|what goes wrong\b|"
+    r"what(?:'s| is) the (?:actual |real |main |big |biggest )?(?:danger|risk|problem|downside|catch|issue)s? (?:of|with|in)\b)"
+)
 TOPIC_CREDIT = 0.5  # credit for a focus word found only inside another glossary term's name
 
 _SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")

@@ -20,6 +20,12 @@ _PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?
 # "Can you give me a one-liner?": a request that names no topic of its own
 _REQUEST = re.compile(r"^(?:can|could|would|will) (?:you|u|someone) (?:please |quickly |briefly )?(?:give|explain|help|tell|summari[sz]e|describe|clarify|break)\b(?!.*\b(?:what|how|why)\b)", re.I)
 _CONTEXT_PHRASE = re.compile(r"\b(?:in|for) (?:this|that) (?:context|case|sense|setting|methodology|framework|thread|approach)\b", re.I)
+# Who is asking, not what: "Customer asks: ...", "Trader here - ...", "Quick question: ..."
+LEAD_IN = re.compile(
+    r"^(?:(?:a |the |my )?(?:customer|client|caller|user|trader|newbie|beginner|noob)s?(?: here)?(?: (?:asks|asked|wants to know|is asking|writes))?|"
+    r"quick (?:question|q))\s*(?::|\s-+)\s*(?=\S)",
+    re.I,
+)
 _ASKS = re.compile(r"^(?:what|whats|what's|which|how|why|when|where|who|is|are|does|do|can|should)\b", re.I)  # a question without "?"
 
 
@@ -70,4 +76,4 @@ def the_question(text: str) -> str:
         start -= 1  # one sentence back ("...this phrase 'false binary'. what does it mean?")
         while start > 0 and len(sentences[start].split()) < 4:
             start -= 1  # past "Right." or "Hmm."
-    return " ".join(sentences[start : last + 1])
+    return LEAD_IN.sub("", " ".join(sentences[start : last + 1]))

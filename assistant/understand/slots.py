@@ -270,15 +270,16 @@ def read_vix(scan: Scan, found: dict) -> None:
     m = scan.first(rf"\bvix\s+beta\s*{AT}(?P<v>{NUM})", rf"\bbeta\s+(?:to\s+(?:the\s+)?vix\s+)?{AT}(?P<v>{NUM})(?=[^.]*\bvix\b)")
     if m:
         found["vix_beta"] = tidy(number(m["v"]))
+    m = re.search(rf"\bcalls?\s+(?:at|for|@|costing)\s+\$?(?P<v>{NUM})\b(?!\s*(?:%|percent|points?|pts?|-?\s*strike))", scan.text)
+    if m:  # "22-strike VIX calls at 1.20": the call's price (only the number is taken: the strike reader needs "calls")
+        scan.cut(m, "v")
+        found.setdefault("price", tidy(number(m["v"])))
     m = scan.first(
         rf"{START}(?P<v>{NUM})\s*-?\s*strike\s+(?:vix\s+)?calls?",
         rf"\bvix\s+calls?\s+(?:struck\s+at|at\s+(?:the\s+|a\s+)?strike|with\s+(?:a\s+)?strike\s+(?:of\s+)?)\s*(?P<v>{NUM})",
     )
     if m:
         found["call_strike"] = tidy(number(m["v"]))
-    m = scan.first(rf"\bcalls?\s+(?:at|for|@|costing)\s+\$?(?P<v>{NUM})\b(?!\s*(?:%|percent|points?|pts?|-?\s*strike))")
-    if m:  # "22-strike VIX calls at 1.20": the call's price
-        found.setdefault("price", tidy(number(m["v"])))
     m = scan.first(rf"\bvix\s+(?:(?:is|was|at|of|=|:|now|currently|level|trading|sits)\s*)*(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|-?\s*strike|calls?|puts?|\d))")
     if m:
         found["vix"] = tidy(number(m["v"]))
