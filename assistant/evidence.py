@@ -54,6 +54,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _UNSTEMMED = {"earnings": "earnings"}  # company earnings are not "earn"
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Suffix stripping, then the first six letters: allocate/allocating/allocation -> 'alloca'."""
     if word in _UNSTEMMED:
@@ -296,6 +297,8 @@ def carries(kind: AnswerType | None, question: str, sentence: str) -> bool:
         asked = {w.lower() for w in re.findall(r"[A-Za-z0-9/&-]+", question)}
         asked |= {w[:-1] for w in asked if w.endswith("s")} | TOPIC_NAMES  # "ETFs" asks for names other than "ETF"
         new = [m for m in kind.carries.finditer(sentence) if m[0].lower() not in asked]
+        if not new:
+            return False
         noun = kind.asks.search(question.lower())[0].split()[-1]  # "etfs" of "which vol etfs"
         kinds = {stem(noun)} | SYNONYMS.get(stem(noun), set())
         clauses = [c for c in re.split(r"[,;:.](?:\s|$)", sentence) if any(stem(w) in kinds for w in _WORD.findall(c.lower()))]
