@@ -73,7 +73,7 @@ _MORE_STOP = set(
     "together within without onto upon over under across toward towards via per "
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
-    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve".split()
+    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away".split()
 )
 
 
@@ -139,7 +139,7 @@ GENERIC = {
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
         "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters "
         "decide decides deciding determine determines keep keeps stay stays go goes went gone watch watches look looks "
-        "piece post posts blog ticker tickers symbol symbols run runs running"
+        "piece post posts blog ticker tickers symbol symbols run runs running show shows showing shown appear appears"
     ).split()
 }
 
@@ -206,6 +206,8 @@ SYNONYMS = {
         "chunk": "increment increments tranche tranches portion",
         "economic": "macroeconomic macro",
         "tilt": "adjust moving shift",
+        "push": "adjust moving shift",
+        "pushed": "adjust moving shift",
         "tilted": "adjust moving shift",
     }.items()
 }

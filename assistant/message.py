@@ -26,6 +26,8 @@ LEAD_IN = re.compile(
     r"quick (?:question|q))\s*(?::|\s-+)\s*(?=\S)",
     re.I,
 )
+# "...measuring the basis risk? where do i start": a follow-on that asks nothing of its own
+_TOPICLESS = re.compile(r"^(?:where (?:do|should|would|can) (?:i|we|you|one) (?:even )?(?:start|begin)|any (?:tips|ideas|thoughts|advice)|thoughts|ideas)\b[?.!]*$", re.I)
 _ASKS = re.compile(r"^(?:what|whats|what's|which|how|why|when|where|who|is|are|does|do|can|should)\b", re.I)  # a question without "?"
 
 
@@ -33,7 +35,7 @@ def _leans_back(sentence: str) -> bool:
     """"Why is that?", "Is it?", "Right?": a short question that needs the sentence before it."""
     words = len(sentence.split())
     pointing = _CONTEXT_PHRASE.sub(" ", sentence)  # "in this context" points nowhere
-    return words < 4 or (words <= 10 and bool(
+    return words < 4 or bool(_TOPICLESS.match(sentence)) or (words <= 10 and bool(
         _PRONOUN.search(pointing) or _REQUEST.match(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them|he|she)\b", pointing, re.I)
     ))
 

@@ -397,6 +397,8 @@ def read_count(scan: Scan, found: dict) -> None:
         r"\b(?:contracts?|lots?|quantity|qty)\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<v>\d+)\b(?![.,]\d)",
         r"\b(?:trade|trading|sell|selling|buy|buying|run|running|do|open|opening)\s+(?P<v>\d+)\s+of\s+(?:them|those|these|it)\b",
         r"(?<![\w.])x\s?(?P<v>\d+)\b(?![.,]\d)",
+        # "I'm short 10 of the 5800/5850/6050/6100 condors" (the strikes are already read)
+        r"\b(?:short|long|sold|bought|sell|buy|hold|holding|own|have|running)\s+(?P<v>\d{1,3})\s+of\s+(?:the|these|those|my)\s+(?:\u00a6+\s*)?(?:iron\s+)?(?:condors?|spreads?|ics?)\b",
         r"(?:^|(?<=\s))(?P<v>\d{1,3})\s?x\s+(?=(?:the\s+)?(?:\d{3,}|\u00a6)|(?:iron\s+)?condors?|ics?\b|spreads?)",  # "2x 5650/5700/..."
     )
     if m:
@@ -411,7 +413,7 @@ _UP = (
 )
 _DOWN = r"(?:falls?|fell|fallen|drops?|dropped|declines?|declined|decreases?|decreased|goes\s+down|went\s+down|is\s+down|down|eases?|eased)"
 _ALSO = r"(?:(?:also|then|suddenly|really|just|instantly|only)\s+)?"
-_PNL = r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss"
+_PNL = r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss|\b(?:make|made|gain|win)\s+or\s+(?:lose|lost)\b"
 _CHANGE = rf"{_ALSO}(?:has\s+|had\s+|have\s+)?{_ALSO}(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
 
 
@@ -456,7 +458,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
     moves = (
         r"(?:is|'s|was|were|goes|went|gets|moves?|falls?|drops?|rises?|rall(?:y|ies|ied)|trades?|sits|closes|ends|settles|hits|"
         r"slides?|slid|sinks?|sank|dips?|dipped|climbs?|climbed|runs?|ran|pulls?\s+back|sells?\s+off|tanks?|tanked|crashes|crashed|"
-        r"tags?|tagged|touch(?:es|ed)?|reach(?:es|ed)?)"
+        r"tags?|tagged|touch(?:es|ed)?|reach(?:es|ed)?|finish(?:es|ed)?|ends\s+up|ended\s+up|expires?|expired)"
     )
     # "P/L at expiration if SPX settles at 5770": the level is the one on expiry day
     at_expiry = scan.first(r"\b(?:at|on|by|upon)\s+(?:the\s+)?(?:expiration|expiry|settlement)(?:\s+day)?\b|\bexpiration\s+day\b") if re.search(_PNL, scan.text) else None

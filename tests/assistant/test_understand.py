@@ -1203,3 +1203,39 @@ def test_a_notional_book_without_a_dollar_sign_and_sizing_in_other_words():
     u = understand("Please lay out an ALVH layer schedule for a 2,000,000 notional book with default settings")
     assert u.calc.calculator == "alvh-layers" and u.calc.inputs["notional"] == 2_000_000
     assert understand("how many contract I should trade for my own account of 50000 dollar?").intent is Intent.ADVICE
+
+
+def test_a_count_written_as_n_of_the_condors_is_the_contracts():
+    u = understand("I'm short 10 of the 5800/5850/6050/6100 condors (took in 6.50). SPX is at 6075 now, IV 15%, 20 days to expiry. what's my position delta?")
+    assert u.calc.calculator == "iron-condor" and u.calc.inputs["contracts"] == 10 and u.calc.inputs["spot"] == 6075
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "5650/5700/6250/6300 iron condor, 15.70 credit, SPX 6000, IV 15%, 40 days out. If SPX finishes at 6270 at expiration what do I make or lose?",
+        "Condor 5650/5700/6250/6300 for 15.70, SPX 6000, IV 15%, 40 days. If SPX closes at 6270 on expiration day, what's my P/L?",
+    ],
+)
+def test_a_pnl_at_expiration_is_dated_on_expiry_day(message):
+    inputs = understand(message).calc.inputs
+    assert inputs["at_days"] == inputs["days"] == 40 and inputs["at_spot"] == 6270
+
+
+def test_a_stated_correlation_is_a_hedge_ratio_input_not_a_data_question():
+    u = understand("Correlation between my SPX book and the VIX calls is -0.8, book volatility 16%, VIX call volatility 90%. What's the minimum-variance hedge ratio?")
+    assert u.calc.calculator == "hedge-ratio" and u.calc.inputs == {"correlation": -0.8, "portfolio_vol": 0.16, "hedge_vol": 0.9}
+
+
+@pytest.mark.parametrize(
+    ("message", "inputs"),
+    [
+        ("if spx drops 8% and vix goes from 15 up 12 points, how many 20 strike vix calls costing 1.50 do i need to offset a $30,000 loss?",
+         {"spx_drop": 0.08, "vix": 15, "vix_rise": 12, "call_strike": 20, "call_premium": 1.5, "book_loss": 30000}),
+        ("SPX -10% scenario: VIX at 18 rises 10 pts, I buy 25-strike VIX calls at 1.50 to cover a $20k loss. how many calls?",
+         {"spx_drop": 0.1, "vix": 18, "vix_rise": 10, "call_strike": 25, "call_premium": 1.5, "book_loss": 20000}),
+    ],
+)
+def test_a_vix_scenario_in_trader_words(message, inputs):
+    u = understand(message)
+    assert u.calc.calculator == "vix-hedge" and {k: u.calc.inputs.get(k) for k in inputs} == inputs
