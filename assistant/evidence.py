@@ -588,7 +588,8 @@ _COMPARISON = [
     re.compile(r"(?:^|[,;:(]\s*|\b(?:like|between|about|in|of|is|are)\s+)(?:the\s+)?(?P<a>(?:[\w/.-]+\s+){0,2}?[\w/.-]+)\s+(?:vs\.?|versus)\s+(?:the\s+)?(?P<b>[\w/.-]+(?:\s+[\w/.-]+){0,2})"),
     re.compile(r"\bdoes (?P<a>.+?) work the same (?:way )?as (?P<b>.+?)[?.!]*$"),
     re.compile(r"\bwhat (?:separates|distinguishes) (?P<a>.+?) from (?P<b>.+?)[?.!]*$"),
-    re.compile(r"^(?:is|are|does|do) (?P<a>.+?) (?:basically |really |just |essentially |actually )?(?:the same(?: thing)?|similar|like|equivalent|comparable) (?:as |to )?(?P<b>.+?)[?.!]*$"),
+    # "is the peg like delta neutrality?", not "is there a stop-loss rule, like closing at 2x the credit?"
+    re.compile(r"^(?:is|are|does|do) (?!there\b)(?P<a>.+?)(?<!,) (?:basically |really |just |essentially |actually )?(?:the same(?: thing)?|similar|like|equivalent|comparable) (?:as |to )?(?P<b>.+?)[?.!]*$"),
 ]
 
 

@@ -20,10 +20,12 @@ _PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?
 # "Can you give me a one-liner?": a request that names no topic of its own
 _REQUEST = re.compile(r"^(?:can|could|would|will) (?:you|u|someone) (?:please |quickly |briefly )?(?:give|explain|help|tell|summari[sz]e|describe|clarify|break)\b(?!.*\b(?:what|how|why)\b)", re.I)
 _CONTEXT_PHRASE = re.compile(r"\b(?:in|for) (?:this|that) (?:context|case|sense|setting|methodology|framework|thread|approach)\b", re.I)
-# Who is asking, not what: "Customer asks: ...", "Trader here - ...", "Quick question: ..."
+# Who is asking, not what: "Customer asks: ...", "Relaying from a ticket - user wants a plain definition: ...",
+# "Our customer wants to understand why ...", "Trader here - ..."
+_ASKER = r"(?:customer|client|caller|user|subscriber|reader|member|trader|newbie|beginner|noob|someone|somebody)s?"
 LEAD_IN = re.compile(
-    r"^(?:(?:a |the |my )?(?:customer|client|caller|user|trader|newbie|beginner|noob)s?(?: here)?(?: (?:asks|asked|wants to know|is asking|writes))?|"
-    r"quick (?:question|q))\s*(?::|\s-+)\s*(?=\S)",
+    rf"^(?:[^:?!]{{0,80}}?\b(?:{_ASKER}|ticket|relaying|comment|question|q)\b[^:?!]{{0,60}}?\s*(?::|\s[-\u2013\u2014]+)\s*(?=\S)|"
+    rf"(?:(?:our|a|the|my|one) )?{_ASKER} (?:wants|would like|needs|is asking|asks|asked|wonders|is wondering)(?: me)?(?: to (?:know|understand))?\s+(?=(?:why|how|what|whether|if|when|which)\b))",
     re.I,
 )
 # "...measuring the basis risk? where do i start": a follow-on that asks nothing of its own
@@ -70,7 +72,8 @@ def the_question(text: str) -> str:
         return text
     last = start = asking[-1]
     tail = sentences[last + 1 :]
-    if tail and (sum(len(s.split()) for s in tail) <= 5 or any(re.search(r"\d", s) for s in tail)):
+    if tail and ((sum(len(s.split()) for s in tail) <= 5 and _ASKS.match(tail[0]) or re.match(r"(?:and|or|also)\b", tail[0], re.I))
+                 or any(re.search(r"\d", s) for s in tail)):
         last = len(sentences) - 1  # "...earning its keep? what metrics", "...break-evens? Short put 5800 and...": the question's own
     if start > 0 and sentences[start].endswith("?") and sentences[start - 1].endswith("?") and sum(len(s.split()) for s in sentences[start - 1 : last + 1]) <= 35:
         start -= 1  # "Why do they call the ALVH 'adaptive'? Isn't a hedge something you buy once?": one question in two
@@ -78,4 +81,7 @@ def the_question(text: str) -> str:
         start -= 1  # one sentence back ("...this phrase 'false binary'. what does it mean?")
         while start > 0 and len(sentences[start].split()) < 4:
             start -= 1  # past "Right." or "Hmm."
-    return LEAD_IN.sub("", " ".join(sentences[start : last + 1]))
+    question = " ".join(sentences[start : last + 1])
+    for _ in range(3):  # "Relaying from a ticket - user wants a plain definition: what does vega mean?"
+        question = LEAD_IN.sub("", question, count=1)
+    return question

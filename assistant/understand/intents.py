@@ -67,7 +67,7 @@ ADVICE = [
 DEFINITIONS = [
     r"^what\s+does\s+(?P<t>.+?)\s+stand\s+for$",
     r"^what(?:'s|s|\s+does|\s+do|\s+is)?\s+(?P<t>[\w&/-]+)\s+(?:stand|short)\s+for\b",  # "whats ALVH stand for and whats the basic idea"
-    r"^what(?:'s|s|\s+is|\s+are)\s+(?:the|this|that)?\s*(?P<t>.+?)\s+(?:\w+\s+){0,2}(?:keeps?\s+(?:going\s+on|talking|harping\s+on)\s+about|"
+    r"^what(?:'s|s|\s+is|\s+are)\s+(?:the|this|that)?\s*(?P<t>.+?)\s+(?:\w+\s+){0,2}(?:keeps?\s+(?:going\s+on|talking|harping\s+on)\s+about|keeps?\s+(?:bringing\s+up|mentioning|using|referencing|saying)|"
     r"(?:talks?|writes?|wrote|goes\s+on)\s+about|mentions?|mentioned|refers?\s+to|means\s+by)\b.*$",
     r"^what\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
     r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
@@ -166,8 +166,8 @@ def definition_term(text: str, glossary=None) -> str | None:
         words = term.lower().split()
         if glossary is not None and _glossary_lookup(glossary, term) is not None:
             return term
-        if term.lower() in PRONOUNS:
-            return term  # "what is it?": the caller puts the previous topic in
+        if term.lower() in PRONOUNS or re.fullmatch(r"(?:that|this|the) (?:term|word|abbreviation|acronym|phrase|expression|thing|concept)", term.lower()):
+            return "it"  # "what is it?", "what does that abbreviation mean?": the caller puts the previous topic in
         if PRONOUNS.intersection(w.removesuffix("'s") for w in words):
             return None  # "what are its layers?" is a question about the previous topic
         if not words or len(words) > 5 or CLAUSE_WORDS.intersection(words) or re.search(r"\d{3,}", term):

@@ -194,3 +194,8 @@ def test_a_plain_word_no_article_uses_weighs_less_than_a_trading_word(table):
 def test_a_vs_inside_a_wh_question_is_not_a_comparison():
     assert comparison_sides("what correlation numbers does the piece give for vix vs nft?") is None
     assert comparison_sides("how's a wrapped token's 1:1 peg different from delta neutrality?") == ("a wrapped token's 1:1 peg", "delta neutrality")
+
+
+def test_a_like_that_gives_an_example_is_not_a_comparison():
+    assert comparison_sides("is there a stop-loss rule in the methodology, like closing the condor once it's down 2x the credit?") is None
+    assert comparison_sides("is the 1:1 peg basically the same thing as delta neutrality?") == ("the 1:1 peg", "delta neutrality")

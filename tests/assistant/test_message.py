@@ -88,3 +88,24 @@ def test_a_tail_with_figures_belongs_to_the_question():
 def test_a_request_with_no_topic_leans_on_the_sentence_before():
     text = 'Customer on the line wants to know what "the false binary" means. Can you give me a one-liner?'
     assert the_question(text) == text
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("Customer on the support line asked: whats the 'false binary' thing clark keeps bringing up?",
+         "whats the 'false binary' thing clark keeps bringing up?"),
+        ("Relaying from a ticket \u2014 user wants a plain definition: what does vega mean for an options position?",
+         "what does vega mean for an options position?"),
+        ("Our customer wants to understand why running SPX condors with no VIX overlay is dangerous. What goes wrong?",
+         "why running SPX condors with no VIX overlay is dangerous. What goes wrong?"),
+        ("Delta vs gamma: which one matters more for a short condor?", "Delta vs gamma: which one matters more for a short condor?"),
+    ],
+)
+def test_who_is_asking_is_not_part_of_the_question(message, question):
+    assert the_question(message) == question
+
+
+def test_a_short_tail_that_asks_nothing_is_left_out():
+    text = "wat is the big top temporal theta cash press?? saw it mentioned twice"
+    assert the_question(text) == "wat is the big top temporal theta cash press??"
