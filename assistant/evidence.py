@@ -77,10 +77,13 @@ _MORE_STOP = set(
 )
 
 
+def _compiled(table: list[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(pattern), replacement) for pattern, replacement in table]
+
+
 # Idioms and slang read as the words the articles use.
-REWRITES = [
-    (re.compile(pattern), words)
-    for pattern, words in [
+REWRITES = _compiled(
+    [
         (r"\bset[- ]and[- ]forget\b", "static one-time"),
         (r"\b(?:go|goes|going|went|gone) south\b", "losses"),
         (r"\bblow[- ]ups?\b", "blowup"),
@@ -89,13 +92,12 @@ REWRITES = [
         (r"\bkeep(?:s|ing)? (?:an eye|tabs) on\b|\bwatch(?:es|ing)? out for\b", "monitor"),
         (r"\bkick(?:s|ed|ing)? in\b", "activate"),
     ]
-]
+)
 
 
 # Two words that name one thing: "stop loss" is not covered by a sentence that says "loss".
-PHRASES = [
-    (re.compile(pattern), joined)
-    for pattern, joined in [
+PHRASES = _compiled(
+    [
         (r"\bstop[- ]?loss(?:es)?\b|\bstops?\b(?= (?:out|at|level))", "stoploss"),
         (r"\bprofit[- ]targets?\b|\btak(?:e|es|ing) (?:the )?profits?\b|\bprofit[- ]taking\b", "profittarget"),
         (r"\bwin(?:ning)?[- ]rates?\b", "winrate"),
@@ -103,7 +105,7 @@ PHRASES = [
         (r"\bmax(?:imum)? (?:profit|gain)\b", "maxprofit"),
         (r"\bmax(?:imum)? loss\b", "maxloss"),
     ]
-]
+)
 
 
 _PHRASE_WORDS = {joined for _, joined in PHRASES}
