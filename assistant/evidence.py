@@ -273,6 +273,11 @@ TOPIC_NAMES = {"vix", "spx", "alvh", "s&p", "vixshield"}  # the knowledge base's
 GUESSES = re.compile(r"(?<=[?!.])\s*(?:like\s+|maybe\s+|or\s+)?\d+(?:\.\d+)?\s*%?\s*\?")
 
 
+# A day count asked about the condors themselves, not the hedge.
+CONDOR_TIMING = re.compile(r"\bcondors?\b.*\b(?:days?|dte|expir\w*)\b|\b(?:days?|dte|expir\w*)\b.*\bcondors?\b")
+HEDGE_WORDS = re.compile(r"\bhedg\w*|\bvix\b|\blayers?\b|\balvh\b")
+
+
 # Numbers that are names or dates, not figures: "S&P 500", "NFT-50", "the 2022 bear market".
 NOT_FIGURES = re.compile(r"\bS&P\s*500\b|\b[A-Za-z]+-\d+\b|\b(?:19|20)\d\d\b")
 
@@ -292,10 +297,12 @@ def carries(kind: AnswerType | None, question: str, sentence: str) -> bool:
         return True
     if not kind.carries.search(sentence):
         return False
+    low = question.lower()
+    if CONDOR_TIMING.search(low) and not HEDGE_WORDS.search(low) and not re.search(r"\bcondors?\b", sentence, re.I):
+        return False  # "how many days out are the condors opened?" is not answered by the VIX hedge layers' 30/60/90 days
     if kind.name == "figure":
         if not kind.carries.search(NOT_FIGURES.sub(" ", sentence)):
             return False
-        low = question.lower()
         return all(says.search(sentence) for asks, says in FIGURE_UNITS if asks.search(low))
     if kind.name == "names":  # a name the question does not itself use ("which signals does the ALVH use?")
         asked = {w.lower() for w in re.findall(r"[A-Za-z0-9/&-]+", question)}

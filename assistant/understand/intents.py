@@ -41,7 +41,7 @@ DECISION = (
     r"(?:close|closing|roll|rolling|exit|exiting|take\s+(?:the\s+|my\s+|some\s+)?(?:profits?|gains?|loss|a\s+loss|it\s+off)|"
     r"cut|hold|keep|stay\s+in|get\s+out|bail|adjust|buy|sell|open|enter|add|put\s+on|short|hedge)"
 )
-CLAUSE_START = r"(?:^|[.!?,;:]\s*)"  # the start of the message, a sentence or a clause ("..., should I close it?")
+CLAUSE_START = r"(?:^|[.!?,;:]\s*|\s[-\u2013\u2014]+\s*)"  # the start of the message, a sentence or a clause ("..., should I close it?")
 ADVICE = [
     rf"(?:{CLAUSE_START}|\b(?:so|ok|okay|hey|honestly|today|tomorrow|now),?\s+)(?:should|shall)\s+(?:i|we)\b",
     rf"{CLAUSE_START}(?:do|can|must)\s+(?:i|we)\s+{DECISION}\b[^.?!]*\b(?:now|today|tomorrow|yet|here|already|right away|at this point)\b",

@@ -285,6 +285,7 @@ def read_vix(scan: Scan, found: dict) -> None:
         found["vix"] = tidy(number(m["v"]))
     m = scan.first(
         r"\b(?P<half>half)\b(?=[^.]*\bloss)",
+        r"\b(?:cover(?:ing)?|offset(?:ting)?|hedg(?:e|ing))\s+(?:only\s+|just\s+)?(?P<half>half)\b",
         rf"\b(?:offset|cover|recoup|pay\s+back|hedge)\s+(?P<v>{NUM})\s*(?:%|percent)",
         rf"{START}(?P<v>{NUM})\s*(?:%|percent)\s+of\s+(?:the\s+|my\s+|a\s+|its\s+)?(?:book'?s?\s+|condor'?s?\s+)?loss",
         r"\b(?P<all>fully|all of the loss|the whole loss|the entire loss)\b",
@@ -603,6 +604,8 @@ def read_price(scan: Scan, found: dict) -> None:
 def read_dollars(scan: Scan, found: dict) -> None:
     """Any other dollar amount, kept aside: a credit for a spread, a notional for a hedge."""
     for m in re.finditer(rf"\$\s?(?P<v>{NUM})\s*{SUFFIX}?|{START}(?P<w>{NUM})\s*(?P<t>k|thousand|million|mm|m)\b", scan.text):
+        if re.search(r"\b(?:down|up|lost|losing|lose|loss\s+of|underwater|red|green)\s+(?:about|around|roughly|~|nearly|almost)?\s*$", scan.text[: m.start()]):
+            continue  # "my condor is down about $1,500": a running P/L, not a credit or a notional
         if m["v"]:
             found.setdefault("dollars", []).append((number(m["v"]), m["s"]))
         else:

@@ -199,3 +199,11 @@ def test_a_vs_inside_a_wh_question_is_not_a_comparison():
 def test_a_like_that_gives_an_example_is_not_a_comparison():
     assert comparison_sides("is there a stop-loss rule in the methodology, like closing the condor once it's down 2x the credit?") is None
     assert comparison_sides("is the 1:1 peg basically the same thing as delta neutrality?") == ("the 1:1 peg", "delta neutrality")
+
+
+def test_a_day_count_asked_about_the_condors_is_not_the_hedge_layers_day_count():
+    question = "How many days to expiration do VixShield condors get opened at?"
+    kind = answer_type(question)
+    assert not carries(kind, question, "Layer VIX hedges at 30-, 60-, and 90-day expirations to mirror the DDM logic.")
+    hedge_question = "At how many days are the VIX hedge layers placed?"
+    assert carries(answer_type(hedge_question), hedge_question, "Layer VIX hedges at 30-, 60-, and 90-day expirations.")

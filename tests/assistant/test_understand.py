@@ -1239,3 +1239,14 @@ def test_a_stated_correlation_is_a_hedge_ratio_input_not_a_data_question():
 def test_a_vix_scenario_in_trader_words(message, inputs):
     u = understand(message)
     assert u.calc.calculator == "vix-hedge" and {k: u.calc.inputs.get(k) for k in inputs} == inputs
+
+
+def test_a_running_loss_is_not_a_credit_and_close_or_hold_is_advice():
+    u = understand("my 5800/5850/6100/6150 condor is down about $1,500 - do I close it now or hold?")
+    assert u.intent is Intent.ADVICE and u.calc is None
+
+
+def test_covering_half_is_the_offset():
+    first = understand("SPX falls 10% and VIX goes from 16 to 30. How many 22-strike VIX calls costing 1.20 do I need to offset a $20,000 loss?")
+    second = understand("what about covering only half of it?", {"calculation": {"calculator": first.calc.calculator, "inputs": first.calc.inputs}})
+    assert second.calc.inputs["offset"] == 0.5 and second.calc.inputs["book_loss"] == 20000
