@@ -69,7 +69,7 @@ def the_question(text: str) -> str:
     sentences = split_sentences(text)
     asking = [i for i, s in enumerate(sentences) if s.endswith("?") or (i == len(sentences) - 1 and _ASKS.match(s))]
     if not asking:
-        return text
+        return _without_asker(text)
     last = start = asking[-1]
     tail = sentences[last + 1 :]
     if tail and ((sum(len(s.split()) for s in tail) <= 5 and _ASKS.match(tail[0]) or re.match(r"(?:and|or|also)\b", tail[0], re.I))
@@ -81,7 +81,10 @@ def the_question(text: str) -> str:
         start -= 1  # one sentence back ("...this phrase 'false binary'. what does it mean?")
         while start > 0 and len(sentences[start].split()) < 4:
             start -= 1  # past "Right." or "Hmm."
-    question = " ".join(sentences[start : last + 1])
+    return _without_asker(" ".join(sentences[start : last + 1]))
+
+
+def _without_asker(question: str) -> str:
     for _ in range(3):  # "Relaying from a ticket - user wants a plain definition: what does vega mean?"
         question = LEAD_IN.sub("", question, count=1)
     return question

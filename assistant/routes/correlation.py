@@ -221,7 +221,7 @@ ROUTE = routes.register(
             (r"\balpha\b|\bintercept\b", ("alpha",)),
             (r"\bresidual\b|basis risk", ("residual_vol",)),
             (r"how many (?:days|observations|pairs|returns|points|rows)|sample size|\bn\b", ("n",)),
-            (r"\bpearson\b|correlat\w*|relationship|move together|co-?move\w*|opposite|inverse\w*|negatively related", ("pearson",)),
+            (r"\bpearson\b|correlat\w*|\bcorrs?\b|relationship|move together|co-?move\w*|opposite|inverse\w*|negatively related", ("pearson",)),
         ),
         plain_names={
             "data": "the data (the bundled SPX/VIX sample, or a CSV path)",

@@ -37,7 +37,7 @@ MARKET = ("spot", "iv", "days")
 # A question about data: a statistic of two series (the SPX and the VIX, or the columns of a CSV) asked for,
 # not quoted as an input ("correlation 0.6", "VIX beta 4" are inputs of other calculators).
 DATA_STAT = (
-    r"\bcorrelat\w*|\bpearson\b|\bspearman\b|\bkendall\b|\btau\b|\bbeta\b|\br[- ]?squared\b|\br2\b|r\u00b2|"
+    r"\bcorrelat\w*|\bcorrs?\b|\bpearson\b|\bspearman\b|\bkendall\b|\btau\b|\bbeta\b|\br[- ]?squared\b|\br2\b|r\u00b2|"
     r"\bregress\w*|\brelationship\b|\bmove together\b|\bco-?move\w*|\bmoves?\s+(?:in\s+)?opposite\b|\binverse(?:ly)?\b|"
     r"\bopposite\s+directions?\b|\bnegatively\s+related\b|\banti-?correlat\w*"
 )

@@ -109,3 +109,8 @@ def test_who_is_asking_is_not_part_of_the_question(message, question):
 def test_a_short_tail_that_asks_nothing_is_left_out():
     text = "wat is the big top temporal theta cash press?? saw it mentioned twice"
     assert the_question(text) == "wat is the big top temporal theta cash press??"
+
+
+def test_who_is_asking_is_dropped_from_a_statement_too():
+    text = "Support ticket: a client wants to know which technical indicators the ALVH watches."
+    assert the_question(text) == "which technical indicators the ALVH watches."

@@ -1250,3 +1250,7 @@ def test_covering_half_is_the_offset():
     first = understand("SPX falls 10% and VIX goes from 16 to 30. How many 22-strike VIX calls costing 1.20 do I need to offset a $20,000 loss?")
     second = understand("what about covering only half of it?", {"calculation": {"calculator": first.calc.calculator, "inputs": first.calc.inputs}})
     assert second.calc.inputs["offset"] == 0.5 and second.calc.inputs["book_loss"] == 20000
+
+
+def test_corr_is_short_for_correlation_in_a_data_question():
+    assert understand("corr between spx & vix daily returns?").calc.calculator == "correlation"
