@@ -91,6 +91,10 @@ REWRITES = _compiled(
         (r"\bon top of\b", " "),
         (r"\bkeep(?:s|ing)? (?:an eye|tabs) on\b|\bwatch(?:es|ing)? out for\b", "monitor"),
         (r"\bkick(?:s|ed|ing)? in\b", "activate"),
+        (r"\bleav(?:e|ing) (?:it|them|the \w+) alone\b|\bhands[- ]off\b", "static one-time"),
+        (r"\bun-?hedged\b|\bnaked\b", "without hedge"),
+        (r"\b(?:explodes?|exploded|exploding|blows? out|blew out|blowing out)\b", "expands spikes"),
+        (r"\b(?:sized|scaled) up\b|\bupsized?\b", "oversized"),
     ]
 )
 
