@@ -24,7 +24,7 @@ _CONTEXT_PHRASE = re.compile(r"\b(?:in|for) (?:this|that) (?:context|case|sense|
 # "Our customer wants to understand why ...", "Trader here - ..."
 _ASKER = r"(?:customer|client|caller|user|subscriber|reader|member|trader|newbie|beginner|noob|someone|somebody)s?"
 LEAD_IN = re.compile(
-    rf"^(?:[^:?!]{{0,80}}?\b(?:{_ASKER}|ticket|relaying|comment|question|q)\b[^:?!]{{0,60}}?\s*(?::|\s[-\u2013\u2014]+)\s*(?=\S)|"
+    rf"^(?:[^:?!'\"\u2018\u2019\u201c\u201d]{{0,80}}?\b(?:{_ASKER}|ticket|relaying|comment|question|q)\b[^:?!'\"\u2018\u2019\u201c\u201d]{{0,60}}?\s*(?::|\s[-\u2013\u2014]+)\s*(?=\S)|"
     rf"(?:(?:our|a|the|my|one) )?{_ASKER} (?:wants|would like|needs|is asking|asks|asked|wonders|is wondering)(?: me)?(?: to (?:know|understand))?\s+(?=(?:why|how|what|whether|if|when|which)\b))",
     re.I,
 )

@@ -252,6 +252,7 @@ def read_vix(scan: Scan, found: dict) -> None:
     m = scan.first(  # "VIX at 18 rises 10 pts", "vix goes from 15 up 12 points"
         rf"\bvix\s+(?:(?:is|at|of|=|level|now|currently)\s*)*(?P<a>{NUM})\s+(?:now\s+)?(?:and\s+)?(?:then\s+)?{rises}\s+(?:up\s+)?(?:by\s+)?(?P<v>{NUM}){points}",
         rf"\bvix\s+{rises}\s+(?:up\s+)?from\s+(?P<a>{NUM})\s+(?:up\s+|higher\s+)?(?:by\s+)?(?P<v>{NUM}){points}",
+        rf"\bvix\s+{rises}\s+(?:up\s+)?(?:by\s+)?(?P<v>{NUM}){points}\s+from\s+(?P<a>{NUM})",  # "the VIX rises 14 points from 16"
     )
     if m:
         found["vix"], found["vix_rise"] = tidy(number(m["a"])), tidy(number(m["v"]))

@@ -114,3 +114,8 @@ def test_a_short_tail_that_asks_nothing_is_left_out():
 def test_who_is_asking_is_dropped_from_a_statement_too():
     text = "Support ticket: a client wants to know which technical indicators the ALVH watches."
     assert the_question(text) == "which technical indicators the ALVH watches."
+
+
+def test_a_lead_that_quotes_the_term_is_kept():
+    text = "A customer on the phone keeps saying 'the second engine' \u2014 what is that exactly in VixShield?"
+    assert the_question(text) == text

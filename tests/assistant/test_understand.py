@@ -1254,3 +1254,8 @@ def test_covering_half_is_the_offset():
 
 def test_corr_is_short_for_correlation_in_a_data_question():
     assert understand("corr between spx & vix daily returns?").calc.calculator == "correlation"
+
+
+def test_a_vix_rise_before_its_starting_level():
+    u = understand("If SPX falls 10% and the VIX rises 14 points from 16, how many 22-strike VIX calls costing 1.20 would offset a $20,000 loss?")
+    assert {k: u.calc.inputs[k] for k in ("vix", "vix_rise", "call_strike", "call_premium")} == {"vix": 16, "vix_rise": 14, "call_strike": 22, "call_premium": 1.2}
