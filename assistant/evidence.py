@@ -454,7 +454,7 @@ class SentenceTable:
     by_chunk: dict[str, list[int]] = field(default_factory=dict)
     _reading_order: list[int] = field(default_factory=list)
     _place: dict[int, int] = field(default_factory=dict)
-    _plain_vocabulary: set[str] = field(default_factory=set)
+    article_words: frozenset[str] = frozenset()  # stems article sentences use outside glossary names
 
     @classmethod
     def build(cls, index) -> SentenceTable:
@@ -479,6 +479,7 @@ class SentenceTable:
                 )
                 vectors.append(vector)
         table.matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+        table.article_words = frozenset().union(*(s.words for s in table.sentences if s.chunk.kind == "article"))
         n = max(len(table.sentences), 1)
         df: dict[str, int] = {}
         for s in table.sentences:
@@ -501,10 +502,8 @@ class SentenceTable:
     def unknown_trading_words(self, focus: Focus) -> set[str]:
         """Trading words of the question that no article sentence uses outside a glossary name ("earnings"):
         what the articles cannot be explaining, however close a sentence sounds."""
-        if not self._plain_vocabulary:
-            self._plain_vocabulary = set().union(*(s.words for s in self.sentences if s.chunk.kind == "article"))
-        return {u for u in focus.words if u in TRADING_WORDS and u not in self._plain_vocabulary
-                and not SYNONYMS.get(u, set()) & self._plain_vocabulary}
+        return {u for u in focus.words if u in TRADING_WORDS and u not in self.article_words
+                and not SYNONYMS.get(u, set()) & self.article_words}
 
     def coverage(self, focus: Focus, s: Sentence, glossary) -> float:
         units = focus.units()
@@ -525,7 +524,7 @@ class SentenceTable:
             elif unit.startswith("num:"):
                 if unit[4:] in s.numbers:
                     got += w
-            elif unit in s.words or unit in inside or SYNONYMS.get(unit, set()) & s.words:
+            elif says(s, unit) or unit in inside:
                 got += w
             elif glossary is not None and any(unit in _one_word_names(glossary, t) for t in s.terms):
                 got += w  # "spy" for the term SPY
@@ -645,7 +644,7 @@ def not_covered_sentence(question: str, focus: Focus, best: Scored | None) -> st
     if best is None:
         return f"{lead}. Try asking about the ALVH, iron condors or the terms the articles use."
     s = best.sentence
-    missing = [u for u in focus.words if u not in s.words and not SYNONYMS.get(u, set()) & s.words]
+    missing = [u for u in focus.words if not says(s, u)]
     missing += [f"num:{n}" for n in focus.numbers if n not in s.numbers]
     words = _surface(question, [u[4:] if u.startswith("num:") else u for u in missing])
     if words:

@@ -28,6 +28,8 @@ LEAD_IN = re.compile(
     rf"(?:(?:our|a|the|my|one) )?{_ASKER} (?:wants|would like|needs|is asking|asks|asked|wonders|is wondering)(?: me)?(?: to (?:know|understand))?\s+(?=(?:why|how|what|whether|if|when|which)\b))",
     re.I,
 )
+# A word that points at something said before: "what's he getting at?", "why does that matter?"
+POINTS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them|he|she|his|her)\b", re.I)
 # "...measuring the basis risk? where do i start": a follow-on that asks nothing of its own
 _TOPICLESS = re.compile(r"^(?:where (?:do|should|would|can) (?:i|we|you|one) (?:even )?(?:start|begin)|any (?:tips|ideas|thoughts|advice)|thoughts|ideas)\b[?.!]*$", re.I)
 _ASKS = re.compile(r"^(?:what|whats|what's|which|how|why|when|where|who|is|are|does|do|can|should)\b", re.I)  # a question without "?"
@@ -38,7 +40,7 @@ def _leans_back(sentence: str) -> bool:
     words = len(sentence.split())
     pointing = _CONTEXT_PHRASE.sub(" ", sentence)  # "in this context" points nowhere
     return words < 4 or bool(_TOPICLESS.match(sentence)) or (words <= 10 and bool(
-        _PRONOUN.search(pointing) or _REQUEST.match(sentence) or re.search(r"\b(?:it|this|that|these|those|they|them|he|she)\b", pointing, re.I)
+        _PRONOUN.search(pointing) or _REQUEST.match(sentence) or POINTS_BACK.search(pointing)
     ))
 
 

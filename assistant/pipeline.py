@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant import compose, evidence
 from assistant.compose import DISCLAIMER, SCOPE_LINE, CitationList, renumber
 from assistant.errors import CalculatorError, InvalidInput, NotFound
-from assistant.message import split_clauses, strip_markup, the_question
+from assistant.message import POINTS_BACK, split_clauses, strip_markup, the_question
 from assistant.numbers import drop_ungrounded, numbers_in, numbers_of, ungrounded
 from assistant.reply import Calculation, Related, Reply
 from assistant.settings import Settings, get_settings
@@ -24,8 +24,6 @@ from assistant.understand.calc import subject_topic
 MAX_MESSAGE_CHARS = 4000
 MAX_NUMBER_DIGITS = 100  # no figure a question needs comes near; 309+ digits overflow a float
 
-
-POINTS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them|he|she|his|her)\b", re.I)
 
 # "What's the price of bitcoin right now?": a quote, which no article holds.
 LIVE_DATA = re.compile(

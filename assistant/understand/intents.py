@@ -118,7 +118,7 @@ BARE_FOLLOW_UP = {
 }
 LEAD_WORDS = re.compile(
     r"^(?:(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|also|ok|okay|then|hmm|right|seriously(?: though)?|sorry|honestly|"
-    r"quick question|newbie question|(?:total |complete )?beginner(?: here)?|noob(?: here)?|(?:a |the )?(?:customer|client|caller|user)(?: here)? (?:asks|asked|wants to know|is asking)|trader here)\b[\s,:-]*)+",
+    r"quick question|newbie question)\b[\s,:-]*)+",
     re.I,
 )
 
@@ -150,7 +150,6 @@ def _strip_end(text: str) -> str:
 
 def definition_term(text: str, glossary=None) -> str | None:
     """The term of a definition question ("What does ALVH stand for?" -> "ALVH"), else None."""
-    text = re.split(r"\s+[-\u2013\u2014]+\s+", text)[-1]  # "sorry, total beginner here - what does OTM mean?"
     plain = _strip_end(LEAD_WORDS.sub("", text))
     for pattern in DEFINITIONS:
         m = re.match(pattern, plain, re.I)
