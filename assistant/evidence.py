@@ -73,7 +73,8 @@ _MORE_STOP = set(
     "together within without onto upon over under across toward towards via per "
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
-    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away".split()
+    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away "
+    "no once whole".split()
 )
 
 
@@ -95,6 +96,10 @@ REWRITES = _compiled(
         (r"\bun-?hedged\b|\bnaked\b", "without hedge"),
         (r"\b(?:explodes?|exploded|exploding|blows? out|blew out|blowing out)\b", "expands spikes"),
         (r"\b(?:sized|scaled) up\b|\bupsized?\b", "oversized"),
+        (r"\b(?:bigger|larger) than (?:the |what )?(?:\w+ )?(?:it|they|it's|they're|its|their)? ?(?:is |are )?(?:cover|protect|hedg)\w*", "oversized"),
+        (r"\b(?:all )?at once\b", "simultaneously"),
+        (r"\btak(?:e|es|ing|en) (?:the |your |my |a |that |this )?(?:\w+ )?(?:hedges? |positions? |layers? |it |them )?off\b", "exit remove"),
+        (r"\bset(?:s|ting)? (?:it |them |\w+ )?up\b|\b(?:at|on) entry\b|\bon day one\b|\b(?:at|from) the start\b|\bstart(?:s|ed)? (?:out|off)\b", "initial setup"),
     ]
 )
 
@@ -145,7 +150,9 @@ GENERIC = {
         "name named names naming list listed mention mentioned mentions consist consists include includes involve "
         "involves contain contains made use uses used using technical main key primary important common happen happens think matter matters "
         "decide decides deciding determine determines keep keeps stay stays go goes went gone watch watches look looks "
-        "piece post posts blog ticker tickers symbol symbols run runs running show shows showing shown appear appears"
+        "piece post posts blog ticker tickers symbol symbols run runs running show shows showing shown appear appears "
+        "customer customers client clients subscriber subscribers support question questions read understand consider considered "
+        "tend tends meant supposed know knows wonder wondering"
     ).split()
 }
 
@@ -209,6 +216,8 @@ SYNONYMS = {
         "expiration": "maturity maturities",
         "bigger": "larger oversized oversize",
         "larger": "bigger oversized oversize",
+        "several": "multiple",
+        "instead": "rather",
         "chunk": "increment increments tranche tranches portion",
         "economic": "macroeconomic macro",
         "tilt": "adjust moving shift",
@@ -268,6 +277,20 @@ ANSWER_TYPES = [
         required=False,  # an explanation need not say "because"
     ),
 ]
+
+
+# Subjects beyond SPX and VIX that some articles compare the ALVH with (NFTs, DeFi): a sentence about
+# one does not answer a question that names none of them.
+FOREIGN_SUBJECTS = {
+    "nft", "defi", "smart-contract", "wrapped-token", "depeg", "ico", "ido", "dex", "amm", "liquidity-pool", "dao", "mev",
+    "multi-sig", "front-running", "floor-price", "gas-fees", "perpetual-futures", "on-chain", "royalty", "liquidity-shock",
+}
+FOREIGN_WORDS = {stem(w) for w in "nft nfts jpeg jpegs crypto cryptos token tokens blockchain collector collectors collection".split()}
+FOREIGN_PENALTY = 0.05
+
+
+def foreign(terms: frozenset[str] | set[str], words: frozenset[str] | set[str]) -> bool:
+    return bool(terms & FOREIGN_SUBJECTS or words & FOREIGN_WORDS)
 
 
 TOPIC_NAMES = {"vix", "spx", "alvh", "s&p", "vixshield"}  # the knowledge base's subject, never the names asked for
@@ -547,6 +570,7 @@ class SentenceTable:
         rare = [u for u in focus.words if self.idf.get(u, 0) > 0.6 * self.max_idf]
         extra = [i for i, s in enumerate(self.sentences) if rare and any(u in s.words for u in rare)]
         out = []
+        elsewhere = not foreign(focus.terms, focus.words)  # the question is about SPX and VIX alone
         for i in dict.fromkeys([*map(int, shortlist), *extra]):
             s = self.sentences[i]
             if len(s.text.split()) < 5 or _BOILERPLATE.match(s.text) or not s.text.endswith((".", "!", "?", ":", '"', "”")):
@@ -554,6 +578,8 @@ class SentenceTable:
             cov = self.coverage(focus, s, glossary)
             typed = carries(focus.kind, question, s.text) or not focus.kind.required
             bonus = (0.05 if focus.kind and carries(focus.kind, question, s.text) else 0.0) - (GLOSSARY_PENALTY if s.chunk.kind == "glossary" else 0.0)
+            if elsewhere and foreign(s.terms, s.all_words):
+                bonus -= FOREIGN_PENALTY
             names_ok = all(unit in s.words for unit in focus.words & _PHRASE_WORDS)
             out.append(Scored(s, float(cosines[i]), cov, typed, float(cosines[i]) + COVERAGE_WEIGHT * cov + bonus, names_ok))
         out.sort(key=lambda x: -x.score)
