@@ -84,6 +84,9 @@ DEFINITIONS = [
     # "When Clark talks about 'time travel' for trades, what does he actually mean?"
     r"^(?:when|if)\s+.+?\b(?:talks?|writes?|speaks?)\s+about\s+(?P<t>['\"][^'\"]+['\"]|[\w-]+(?:\s+[\w-]+)?)(?:\s+(?:for|in|with)\s+\w+)?,?\s+what\s+(?:does|do|did)\s+(?:he|she|they|clark|it)\s+(?:actually\s+|really\s+)?mean$",
     r"^(?:define|explain)\s+(?P<t>.+)$",
+    r"^(?P<t>[\w&/'\"-]+(?:\s+[\w&/'\"-]+){0,3}?)\s+means\s+what(?:\s+exactly)?$",  # "OTM means what exactly?"
+    # "saw 'the false binary' in a thread, what's that supposed to mean": the quoted name is the term
+    r"^.*?(?P<t>'[^']{3,40}'|\"[^\"]{3,40}\"|\u2018[^\u2019]{3,40}\u2019|\u201c[^\u201d]{3,40}\u201d).*?\bwhat(?:'s|s|\s+is|\s+does|\s+do)\s+(?:that|it|this)\s+(?:(?:supposed|meant)\s+to\s+)?mean$",
     r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term))?"
     r"(?:\s+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|to\s+me))?(?:\s+(?:pls|please|plz))?$",
     r"^(?:what|wat|wht|wut)(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+)$",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from assistant.understand.text import (
     AT,
+    CHANGED,
     DAYS_PER_MONTH,
     MULTIPLIER,
     NUM,
@@ -123,6 +124,12 @@ def read_strikes(scan: Scan, found: dict) -> None:
         for role, key in zip(CONDOR_STRIKES, "abcd"):
             put(role, m[key])
 
+    # "short 6100 / long 6150 call spread": each strike with the side written before it
+    for m in scan.take(rf"\b(?P<s1>short|long)\s+(?P<a>{NUM})\s*(?:/|,|and|&)\s*(?P<s2>short|long)\s+(?P<b>{NUM})\s*(?P<k>put|call)s?\b"):
+        if m["s1"] != m["s2"]:
+            put(f"{m['s1']}_{m['k']}", m["a"])
+            put(f"{m['s2']}_{m['k']}", m["b"])
+
     # "4900/4950 put spread", "call spread 5300/5350": the short put is the higher put, the short call the lower call
     spreads = scan.take(
         rf"{START}(?P<a>{NUM})\s*[/-]\s*(?P<b>{NUM})\s*(?P<k>put|call)s?(?:\s+(?:credit\s+|vertical\s+)?(?:spread|vertical))?"
@@ -198,14 +205,14 @@ def read_hedge(scan: Scan, found: dict) -> None:
     of = r"(?:{vol}\s+of|sigma)\s+(?:the\s+|my\s+|our\s+)?".format(vol=vol)
     for field, noun, kinds in (("portfolio_vol", portfolio, "annual(?:ized)?|realized"), ("hedge_vol", hedge, "annual(?:ized)?|realized|implied")):
         m = scan.first(
-            rf"\b{noun}(?:'s)?\s+(?:(?:{kinds})\s+)?{vol}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+            rf"\b{noun}(?:'s)?\s+(?:(?:{kinds})\s+)?{vol}\s*{CHANGED}{AT}{SIGN}(?P<v>{NUM}){PCT}",
             rf"\b{of}{noun}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
             rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+{noun}\s+{vol}",
         )
         if m:
             found[field] = signed(m, fraction(number(m["v"]), bool(m["p"])))
     m = scan.first(
-        rf"\b(?:correlation(?:\s+coefficient)?|corr|rho)(?:\s+(?:between|of)\s+[a-z][\w\s&-]*?)?\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"\b(?:correlation(?:\s+coefficient)?|corr|rho)(?:\s+(?:between|of)\s+[a-z][\w\s&-]*?)?\s*{CHANGED}{AT}{SIGN}(?P<v>{NUM}){PCT}",
         rf"\bcorrelated\s+{AT}{SIGN}(?P<v>{NUM}){PCT}",
         rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+correlation",
     )
@@ -216,7 +223,7 @@ def read_hedge(scan: Scan, found: dict) -> None:
     m = scan.first(
         rf"\$\s?(?P<v>{NUM})\s*{SUFFIX}?\s*(?:(?:of\s+)?(?:vix|uvxy|notional|total|call|calls|long)\s+)*(?:hedge|notional)",
         rf"{START}(?P<v>{NUM})\s*{SUFFIX}\s*(?:(?:of\s+)?(?:vix|uvxy|notional|total|call|calls|long)\s+)*(?:hedge|notional)",
-        rf"\b(?:notional|hedge(?:\s+(?:size|notional))?)\s*(?:(?:of|is|at|=|:|was|worth|size)\s*)*\$\s?(?P<v>{NUM})\s*{SUFFIX}?",
+        rf"\b(?:notional|hedge(?:\s+(?:size|notional))?)\s*(?:(?:of|is|at|=|:|was|were|worth|size)\s*)*\$\s?(?P<v>{NUM})\s*{SUFFIX}?",
         rf"\b(?:notional|hedge(?:\s+(?:size|notional))?)\s*(?:(?:of|is|at|=|:|was|worth|size)\s*)*(?P<v>{NUM})\s*{SUFFIX}",
         rf"{START}(?P<v>\d{{1,3}}(?:,\d{{3}})+|\d{{5,}})\s*{SUFFIX}?\s+(?:notional|book|portfolio)\b",  # "a 2,000,000 notional book"
     )
@@ -225,7 +232,7 @@ def read_hedge(scan: Scan, found: dict) -> None:
     # Factor: "2.8x", "by the 2.8x decorrelation factor", "a factor of 2.8", "3 times"
     m = scan.first(
         rf"{START}(?P<v>{NUM})\s*(?:x|times)(?!\w)(?!\s+(?:the\s+)?(?:\d{{3,}}|\u00a6|(?:iron\s+)?condors?|ics?\b|spreads?|lots?|contracts?))",  # not "2x 5650/5700/..."
-        rf"\bfactor\s+(?:of\s+|is\s+|=\s*)?(?P<v>{NUM})(?!\s*%)",
+        rf"\bfactor\s+(?:of\s+|=\s*|{CHANGED})(?P<v>{NUM})(?!\s*%)",
         rf"\bover-?siz\w*\s+(?:\w+\s+){{0,4}}?by\s+(?:a\s+)?(?P<v>{NUM})(?!\s*%|\d)",
     )
     if m:
@@ -259,7 +266,7 @@ def read_vix(scan: Scan, found: dict) -> None:
     m = scan.first(rf"\b(?:it|that|vol)\s+(?:\w+\s+)?{rises}\s+(?:up\s+)?(?:by\s+)?(?P<v>{NUM}){points}") if re.search(r"\bvix\b", scan.original) else None
     if m:  # "vix is 15 now and i figure it pops 12 pts"
         found.setdefault("vix_rise", tidy(number(m["v"])))
-    m = scan.first(rf"\bvix\s+{rises}\s+(?:up\s+)?to\s+(?P<b>{NUM})")
+    m = scan.first(rf"\bvix\s+(?:only\s+|just\s+|instead\s+)?{rises}\s+(?:up\s+)?to\s+(?P<b>{NUM})")
     if m:
         found.setdefault("vix_to", tidy(number(m["b"])))
     m = scan.first(rf"\bvix\s+{rises}\s+(?:up\s+)?(?:by\s+)?(?P<v>{NUM})(?P<u>\s*%|\s*percent|\s*points?|\s*pts?)?")
@@ -296,7 +303,7 @@ def read_vix(scan: Scan, found: dict) -> None:
         found["offset"] = 0.5 if said.get("half") else 1 if said.get("all") else fraction(number(said["v"]), True)
     m = scan.first(
         rf"\$\s?(?P<v>{NUM})\s*{SUFFIX}?\s+(?:(?:book|condor|portfolio|position|potential|scenario)\s+)?loss",
-        rf"\bloss(?:es)?\s+(?:of\s+|is\s+|=\s*)?\$?\s?(?P<v>{NUM})\s*{SUFFIX}?(?!\s*%)",
+        rf"\bloss(?:es)?\s+(?:of\s+|=\s*|{CHANGED})\$?\s?(?P<v>{NUM})\s*{SUFFIX}?(?!\s*%)",
         rf"\blos(?:e|es|ing)\s+\$\s?(?P<v>{NUM})\s*{SUFFIX}?",
     )
     if m:
@@ -308,13 +315,13 @@ def read_alvh(scan: Scan, found: dict) -> None:
     "hedge ratio 1:1.3", "activate at VIX 20, 25 and 30"."""
     m = scan.first(
         rf"{START}(?P<v>{NUM})\s*(?:%|percent)\s*(?:of\s+(?:the\s+)?(?:notional|portfolio|book)\s+)?(?:allocation|budget)",
-        rf"\b(?:allocat\w*|budget)\s+(?:of\s+|is\s+|at\s+)?(?P<v>{NUM})\s*(?:%|percent)",
+        rf"\b(?:allocat\w*|budget)\s+{CHANGED}(?:of\s+|is\s+|at\s+)?(?P<v>{NUM})\s*(?:%|percent)",
     )
     if m:
         found["allocation"] = fraction(number(m["v"]), True)
     m = scan.first(
         rf"{START}(?P<v>{NUM})\s*(?:%|percent)\s*(?:notional\s+)?(?:increments?|layers|steps|tranches)",
-        rf"\b(?:increments?|layers|tranches)\s+of\s+(?P<v>{NUM})\s*(?:%|percent)",
+        rf"\b(?:increments?|layers|tranches)\s+(?:of\s+|{CHANGED})(?P<v>{NUM})\s*(?:%|percent)",
     )
     if m:
         found["increment"] = fraction(number(m["v"]), True)
@@ -415,7 +422,10 @@ _UP = (
 )
 _DOWN = r"(?:falls?|fell|fallen|drops?|dropped|declines?|declined|decreases?|decreased|goes\s+down|went\s+down|is\s+down|down|eases?|eased)"
 _ALSO = r"(?:(?:also|then|suddenly|really|just|instantly|only)\s+)?"
-_PNL = r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss|\b(?:make|made|gain|win)\s+or\s+(?:lose|lost)\b"
+_PNL = (
+    r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss|\b(?:make|made|gain|win)\s+or\s+(?:lose|lost)\b|\bdamage\b|"
+    r"\bhow\s+much\s+(?:do|would|will|did|could)\s+(?:i|we|you)\s+(?:lose|make|be\s+down|be\s+up)\b"
+)
 _CHANGE = rf"{_ALSO}(?:has\s+|had\s+|have\s+)?{_ALSO}(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
 
 

@@ -15,6 +15,11 @@ DAYS_PER_MONTH = 30.4  # "2 months" = round(2 x 30.4) = 61 calendar days
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"  # 5,950  4.20  15  .5
 AT = r"(?:(?:is|was|were|be|of|at|=|:|to|around|about|near|@)\s*)*"  # "IV is 15%", "credit of 2", "spot = 6000"
+# A value restated as a change, as a follow-up does: "correlation drops to 0.2", "increments were 25%", "vix only rises to 26"
+CHANGED = (
+    r"(?:(?:(?:only|just|then|now|instead)\s+)?(?:drops?|dropped|falls?|fell|rises?|rose|goes|went|climbs?|climbed|jumps?|jumped|"
+    r"moves?|moved|changes?|changed|increases?|increased|decreases?|decreased|gets|got|were|was|are|is)(?:\s+(?:up|down|back))?\s+(?:to\s+)?)?"
+)
 PCT = r"(?P<p>\s*%|\s*percent\b)?"
 SIGN = r"(?P<neg>-\s*|minus\s+|negative\s+)?"  # kept, so that "IV -15%" reaches the calculator, which refuses it
 
