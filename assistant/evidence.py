@@ -70,10 +70,10 @@ _MORE_STOP = set(
     "during comes come get got gets really also just still ever even any some all s have has had having against around "
     "him his her hers she he me my mine our ours your yours u ur im ive i'm i've through thru like lol "
     "up down off ppl smth sth something anything else stuff etc whether isnt dont doesnt cant wont arent wasnt werent didnt shouldnt wouldnt couldnt hasnt havent thats whats "
-    "together within without onto upon over under across toward towards via per "
+    "together within onto upon over under across toward towards via per "
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
-    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away "
+    "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away itself themselves "
     "no once whole".split()
 )
 
@@ -97,6 +97,13 @@ REWRITES = _compiled(
         (r"\b(?:explodes?|exploded|exploding|blows? out|blew out|blowing out)\b", "expands spikes"),
         (r"\b(?:sized|scaled) up\b|\bupsized?\b", "oversized"),
         (r"\b(?:bigger|larger) than (?:the |what )?(?:\w+ )?(?:it|they|it's|they're|its|their)? ?(?:is |are )?(?:cover|protect|hedg)\w*", "oversized"),
+        (r"\b(?:bigger|larger) than (?:the |your |my |its |their )?(?:exposure|position|book|bag|portfolio|underlying|thing)s?(?: (?:itself|themselves|it covers|it protects))?\b", "oversized"),
+        (r"\b(?:with )?no (?=(?:vix |volatility |vol |\w+ )?(?:hedge|hedges|protection|overlay|insurance|alvh)\b)", "without "),
+        (r"\b(?:get|gets|getting|got) (?:wrecked|crushed|destroyed|killed|hammered|smoked|rekt|blown up)\b|\brekt\b|\bhurts?\b", "rapid losses"),
+        (r"\badd(?:s|ing)? (?:real )?value\b", "creates value"),
+        (r"\blayered (?:vix )?hedg(?:e|es|ing)\b", "alvh"),
+        (r"\bta\b", "technical"),
+        (r"\bhedge (?:size|sizing)\b", "hedge ratio"),
         (r"\b(?:all )?at once\b", "simultaneously"),
         (r"\btak(?:e|es|ing|en) (?:the |your |my |a |that |this )?(?:\w+ )?(?:hedges? |positions? |layers? |it |them )?off\b", "exit remove"),
         (r"\bset(?:s|ting)? (?:it |them |\w+ )?up\b|\b(?:at|on) entry\b|\bon day one\b|\b(?:at|from) the start\b|\bstart(?:s|ed)? (?:out|off)\b", "initial setup"),
@@ -152,7 +159,7 @@ GENERIC = {
         "decide decides deciding determine determines keep keeps stay stays go goes went gone watch watches look looks "
         "piece post posts blog ticker tickers symbol symbols run runs running show shows showing shown appear appears "
         "customer customers client clients subscriber subscribers support question questions read understand consider considered "
-        "tend tends meant supposed know knows wonder wondering"
+        "tend tends meant supposed know knows wonder wondering check checked name-checked namecheck cited"
     ).split()
 }
 
@@ -196,12 +203,14 @@ SYNONYMS = {
         "indicator": "signal signals",
         "signal": "indicator indicators",
         "etf": "etp etps fund funds",
+        "etp": "etf etfs",
+        "change": "adjust adjusting shift",
         "drawdown": "drawdowns decline declines loss losses",
         "protect": "protection mitigate offset",
         "tenor": "expiration expirations maturity maturities",
         "maturity": "expiration expirations",
         "trigger": "activate activates activation",
-        "build": "design designed construct constructing construction",
+        "build": "design designed construct constructing construction deploy deploys",
         "built": "design designed constructed",
         "remove": "eliminate eliminates",
         "measure": "evaluate quantify",
@@ -395,6 +404,7 @@ class Focus:
 
 def figures(text: str) -> frozenset[str]:
     """The figures a text states, as written without trailing zeros: "2.50%" -> "2.5"."""
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # "120,000" is one figure
     return frozenset(n.rstrip("0").rstrip(".") if "." in n else n for n in re.findall(r"\d+(?:\.\d+)?", text))
 
 
@@ -657,8 +667,8 @@ def _surface(question: str, units: list[str]) -> list[str]:
         if joined in units and match:
             out.append(question[match.start() : match.end()])
             question = question[: match.start()] + " " * (match.end() - match.start()) + question[match.end() :]
-    for word in re.findall(r"[A-Za-z0-9][\w-]*%?", question):
-        parts = [stem(w) for w in _WORD.findall(word.lower())]
+    for word in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[A-Za-z0-9][\w-]*%?", question):
+        parts = [stem(w) for w in _WORD.findall(word.lower().replace(",", ""))]
         if any(p in units for p in parts) and word.lower() not in (o.lower() for o in out):
             out.append(word)
     return out

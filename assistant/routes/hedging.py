@@ -112,7 +112,7 @@ OVERSIZE = routes.register(
             (
                 r"how (?:large|big)|size of the hedge|hedge size|oversized notional|new notional|total (?:hedge|notional)|"
                 r"(?:would|does|will) (?:that|it|this) (?:come|work out|amount) to|what (?:does|would) (?:that|it) (?:make|give)|"
-                r"what notional|notional (?:do|would|should|will) (?:i|we) need",
+                r"what notional|what size|(?:notional|size|hedge) (?:do|would|should|will) (?:i|we) (?:actually |really )?need",
                 ("oversized_notional",),
             ),
         ),
