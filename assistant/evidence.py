@@ -635,6 +635,8 @@ _COMPARISON = [
     # "..., like what goes in first layer vs second layer": the few words either side of "vs"
     re.compile(r"(?:^|[,;:(]\s*|\b(?:like|between|about|in|of|is|are)\s+)(?:the\s+)?(?P<a>(?:[\w/.-]+\s+){0,2}?[\w/.-]+)\s+(?:vs\.?|versus)\s+(?:the\s+)?(?P<b>[\w/.-]+(?:\s+[\w/.-]+){0,2})"),
     re.compile(r"\bdoes (?P<a>.+?) work the same (?:way )?as (?P<b>.+?)[?.!]*$"),
+    # "my dev team keeps saying a wrapped token's 1:1 peg is basically the same thing as keeping a condor delta neutral. Is it?"
+    re.compile(r"\b(?:saying|says|said|thinks?|claims?|told me|reckons?|insists?)(?: that)? (?P<a>[^.?!]+?) (?:is|are) (?:basically |really |just |essentially |pretty much )?(?:the same(?: thing)?|similar|equivalent|identical|like) (?:as |to )?(?P<b>[^.?!]+)"),
     re.compile(r"\bwhat (?:separates|distinguishes) (?P<a>.+?) from (?P<b>.+?)[?.!]*$"),
     # "is the peg like delta neutrality?", not "is there a stop-loss rule, like closing at 2x the credit?"
     re.compile(r"^(?:is|are|does|do) (?!there\b)(?P<a>.+?)(?<!,) (?:basically |really |just |essentially |actually )?(?:the same(?: thing)?|similar|like|equivalent|comparable) (?:as |to )?(?P<b>.+?)[?.!]*$"),

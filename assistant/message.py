@@ -79,7 +79,7 @@ def the_question(text: str) -> str:
         last = len(sentences) - 1  # "...earning its keep? what metrics", "...break-evens? Short put 5800 and...": the question's own
     if start > 0 and sentences[start].endswith("?") and sentences[start - 1].endswith("?") and sum(len(s.split()) for s in sentences[start - 1 : last + 1]) <= 35:
         start -= 1  # "Why do they call the ALVH 'adaptive'? Isn't a hedge something you buy once?": one question in two
-    elif start > 0 and _leans_back(sentences[start]):
+    if start > 0 and all(_leans_back(s) for s in sentences[start : last + 1]):
         start -= 1  # one sentence back ("...this phrase 'false binary'. what does it mean?")
         while start > 0 and len(sentences[start].split()) < 4:
             start -= 1  # past "Right." or "Hmm."

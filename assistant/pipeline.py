@@ -144,7 +144,7 @@ class Assistant:
         yield reply
 
     def answer(self, text: str, u: Understanding) -> Draft:
-        state = {"topic": u.topic, "calculation": None, "focus": []}
+        state = {"topic": u.topic, "calculation": None, "focus": [], "asked": u.query}
         if u.intent is Intent.GREETING:
             draft = Draft(f"Hello! {SCOPE_LINE} Ask me about a term, the methodology, or give me a position to compute.", grounded=False)
         elif u.intent is Intent.CALCULATION and u.calc is not None:

@@ -57,7 +57,12 @@ ROUTE = routes.register(
         subjects=r"\blayer(?:s|ed|ing)?\b|\blayer schedule\b",
         rank=1,
         claims=((20, lambda found, named: "alvh-layers" in named and ("notional" in found or bool(found.get("dollars")))),),
-        focus=((r"\bbudget\b", ("budget",)), (r"how many layers|number of layers", ("layer_count",))),
+        focus=(
+            (r"\bbudget\b", ("budget",)),
+            (r"how many layers|number of layers", ("layer_count",)),
+            # "which expiration does the second layer get?": the schedule, row by row
+            (r"\b(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:layer|one)\b|\blayer\s*#?\s*\d\b|\bexpir\w*|\bnotional per layer\b", ("layers",)),
+        ),
         plain_names={"notional": "the hedge notional"},
         assemble=assemble,
         compose=compose,

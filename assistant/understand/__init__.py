@@ -36,6 +36,8 @@ defaults are left to the calculators.
 
 from __future__ import annotations
 
+import re
+
 from assistant.understand.calc import (
     CalcRequest,
     calculation,
@@ -91,6 +93,19 @@ __all__ = [
 ]
 
 
+ORDINAL_NOUN = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th|next|last|other|final)\s+([a-z]+)", re.I)
+THE_ONE = re.compile(r"^(?P<lead>(?:and|but|ok|okay|so|what about|how about)?[\s,]*(?:the|its|that)?\s*(?:first|second|third|fourth|1st|2nd|3rd|4th|next|last|other|final)\s+)one\b", re.I)
+
+
+def the_one(text: str, asked: str | None) -> str:
+    """"and the first one?" after "what goes into its second layer?" -> "and the first layer?"."""
+    m = THE_ONE.match(text)
+    noun = ORDINAL_NOUN.search(asked or "")
+    if not m or not noun:
+        return text
+    return m["lead"] + noun[2] + text[m.end() :]
+
+
 def understand(message: str, previous: dict | None = None, glossary=None) -> Understanding:
     """What ``message`` asks, given the conversation's remembered state ``previous``
     ({"calculation": {"calculator", "inputs"} | None, "topic": str | None, "focus": [...]})."""
@@ -100,6 +115,7 @@ def understand(message: str, previous: dict | None = None, glossary=None) -> Und
     if GREETING.match(text.lower()):
         return Understanding(Intent.GREETING, query=text, topic=last_topic)
     text = GREETING_PREFIX.sub("", text).strip() or text
+    text = the_one(text, previous.get("asked"))
     low = lower(text)
     resolved, referred = resolve(text, last_topic, glossary)
 

@@ -93,6 +93,8 @@ DEFINITIONS = [
     r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)(?:[\s,]+(?:pls|please|plz|thx|short\s+one|briefly|quickly|in\s+short))*$",
     r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
 ]
+QUOTED = r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,40})['\"\u2019\u201d]"
+ASKS_MEANING = r"\bwhat\b[^.?!]*\b(?:mean|means|meant|is|are|refers?\s+to)\b|\b(?:explain|define)\b"
 # A term is a short name, not a clause: "the liquidity drag that comes from..." is a methodology question.
 CLAUSE_WORDS = {
     "that", "which", "who", "when", "where", "why", "how", "if", "between", "of", "for", "in", "on", "from", "with",
@@ -175,6 +177,13 @@ def definition_term(text: str, glossary=None) -> str | None:
         if not words or len(words) > 5 or CLAUSE_WORDS.intersection(words) or re.search(r"\d{3,}", term):
             return None
         return term
+    # A quoted glossary name in a message that asks what something means: "Clark keeps using the phrase "time
+    # travel". What does he mean by it?", "a customer wants to know what the "false binary" is"
+    quoted = [q.strip() for q in re.findall(QUOTED, text)]
+    if glossary is not None and re.search(ASKS_MEANING, text, re.I):
+        found = [q for q in quoted if _glossary_lookup(glossary, re.sub(r"^(?:a|an|the)\s+", "", q, flags=re.I)) is not None]
+        if len(found) == 1:
+            return re.sub(r"^(?:a|an|the)\s+", "", found[0], flags=re.I)
     # A bare term: "ALVH?", "MEV", or a glossary name on its own.
     if glossary is not None and _glossary_lookup(glossary, plain) is not None:
         return plain
