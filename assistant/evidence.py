@@ -74,7 +74,7 @@ _MORE_STOP = set(
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
     "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away itself themselves "
-    "no once whole".split()
+    "no once whole wat wht wut".split()
 )
 
 
@@ -85,16 +85,19 @@ def _compiled(table: list[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
 # Idioms and slang read as the words the articles use.
 REWRITES = _compiled(
     [
-        (r"\bset[- ]and[- ]forget\b", "static one-time"),
+        (r"\bset[- ]and[- ]forget\b|\b(?:once )?and forget(?:ting)? (?:about )?it\b", "static one-time"),
+        (r"\bw/o\b", "without"),
+        (r"\bplain (?:vanilla )?(?=(?:iron )?condors?\b)", "without hedge "),
+        (r"\bover the (?:life|course|duration|lifetime) of the (?:trade|position)\b", " "),
         (r"\b(?:go|goes|going|went|gone) south\b", "losses"),
         (r"\bblow[- ]ups?\b", "blowup"),
         (r"\bvols?\b", "volatility"),
-        (r"\bon top of\b", " "),
+        (r"\bon top of\b|\brelative to\b|\bcompared to\b", " "),
         (r"\bkeep(?:s|ing)? (?:an eye|tabs) on\b|\bwatch(?:es|ing)? out for\b", "monitor"),
         (r"\bkick(?:s|ed|ing)? in\b", "activate"),
-        (r"\bleav(?:e|ing) (?:it|them|the \w+) alone\b|\bhands[- ]off\b", "static one-time"),
+        (r"\bleav(?:e|ing) (?:it|them|the \w+) (?:alone|there|be)\b|\bhands[- ]off\b", "static one-time"),
         (r"\bun-?hedged\b|\bnaked\b", "without hedge"),
-        (r"\b(?:explodes?|exploded|exploding|blows? out|blew out|blowing out)\b", "expands spikes"),
+        (r"\b(?:explodes?|exploded|exploding|blows? out|blew out|blowing out|rips?(?: higher)?|ripped|ripping)\b", "expands spikes"),
         (r"\b(?:sized|scaled) up\b|\bupsized?\b", "oversized"),
         (r"\b(?:bigger|larger) than (?:the |what )?(?:\w+ )?(?:it|they|it's|they're|its|their)? ?(?:is |are )?(?:cover|protect|hedg)\w*", "oversized"),
         (r"\b(?:bigger|larger) than (?:the |your |my |its |their )?(?:exposure|position|book|bag|portfolio|underlying|thing)s?(?: (?:itself|themselves|it covers|it protects))?\b", "oversized"),
@@ -391,6 +394,23 @@ def _term_stems(glossary, term_id: str) -> frozenset[str]:
     return frozenset(content_words(" ".join(term.names))) if term else frozenset()
 
 
+# Head nouns too general to stand for their term: "ratio" is not a question about the P/E Ratio.
+_WEAK_HEADS = {stem(w) for w in "ratio value rate price point index model option options spread spreads layer cap return returns risk".split()}
+
+
+@lru_cache(maxsize=4096)
+def _term_heads(glossary, term_id: str) -> frozenset[str]:
+    """Stems of the last word of a term's names ("neutrality" of Delta Neutrality): a question saying
+    "keep it neutral" asks about the term a sentence names."""
+    term = glossary.get(term_id)
+    heads = set()
+    for name in term.names if term else ():
+        plain = _WORD.findall(re.sub(r"\(.*?\)", " ", name.lower()))
+        if len(plain) > 1:
+            heads.add(stem(plain[-1]))
+    return frozenset(heads - GENERIC - _WEAK_HEADS)
+
+
 @dataclass(frozen=True)
 class Focus:
     terms: frozenset[str]  # glossary term ids the question names that are specific (not GENERIC)
@@ -559,8 +579,8 @@ class SentenceTable:
                     got += w
             elif says(s, unit) or unit in inside:
                 got += w
-            elif glossary is not None and any(unit in _one_word_names(glossary, t) for t in s.terms):
-                got += w  # "spy" for the term SPY
+            elif glossary is not None and any(unit in _one_word_names(glossary, t) or unit in _term_heads(glossary, t) for t in s.terms):
+                got += w  # "spy" for the term SPY, "neutral" for Delta Neutrality
             elif unit in s.all_words:  # only inside another term's name ("earnings" in P/E Ratio)
                 got += INSIDE_OTHER_TERM * w
             elif unit in s.topic:  # the article is about it: "To measure this precisely..." in the basis-risk article
@@ -652,7 +672,7 @@ def comparison_sides(question: str) -> tuple[str, str] | None:
     for pattern in _COMPARISON:
         m = pattern.search(low)
         if m:
-            a, b = (re.split(r"[,:;](?:\s|$)", side)[0].strip() for side in (m["a"], m["b"]))
+            a, b = (re.split(r"[,:;?!](?:\s|$)", side)[0].strip() for side in (m["a"], m["b"]))
             a = re.sub(r"^(?:what makes|why (?:is|are|does|do)|how (?:is|are|does|do))\s+", "", a)
             if QUESTION_WORD.match(a):
                 continue  # "what correlation numbers does the piece give for vix vs nft": a question with a "vs" in it

@@ -24,12 +24,12 @@ _CONTEXT_PHRASE = re.compile(r"\b(?:in|for) (?:this|that) (?:context|case|sense|
 # "Our customer wants to understand why ...", "Trader here - ..."
 _ASKER = r"(?:customer|client|caller|user|subscriber|reader|member|trader|newbie|beginner|noob|someone|somebody)s?"
 LEAD_IN = re.compile(
-    rf"^(?:[^:?!'\"\u2018\u2019\u201c\u201d]{{0,80}}?\b(?:{_ASKER}|ticket|relaying|comment|question|q)\b[^:?!'\"\u2018\u2019\u201c\u201d]{{0,60}}?\s*(?::|\s[-\u2013\u2014]+)\s*(?=\S)|"
+    rf"^(?:[^:?!'\"\u2018\u2019\u201c\u201d]{{0,80}}?\b(?:{_ASKER}|ticket|relaying|comment|question|q|queue|inbox|help\s?desk)\b[^:?!'\"\u2018\u2019\u201c\u201d]{{0,60}}?\s*(?::|\s[-\u2013\u2014]+)\s*(?=\S)|"
     rf"(?:(?:our|a|the|my|one) )?{_ASKER} (?:wants|would like|needs|is asking|asks|asked|wonders|is wondering)(?: me)?(?: to (?:know|understand))?\s+(?=(?:why|how|what|whether|if|when|which)\b))",
     re.I,
 )
 # A word that points at something said before: "what's he getting at?", "why does that matter?"
-POINTS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them|he|she|his|her)\b", re.I)
+POINTS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them|he|she|his|her|each|both)\b", re.I)
 # "...measuring the basis risk? where do i start": a follow-on that asks nothing of its own
 _TOPICLESS = re.compile(r"^(?:where (?:do|should|would|can) (?:i|we|you|one) (?:even )?(?:start|begin)|any (?:tips|ideas|thoughts|advice)|thoughts|ideas)\b[?.!]*$", re.I)
 _ASKS = re.compile(r"^(?:what|whats|what's|which|how|why|when|where|who|is|are|does|do|can|should)\b", re.I)  # a question without "?"

@@ -94,7 +94,7 @@ DEFINITIONS = [
     r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
 ]
 QUOTED = r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,40})['\"\u2019\u201d]"
-ASKS_MEANING = r"\bwhat\b[^.?!]*\b(?:mean|means|meant|is|are|refers?\s+to)\b|\b(?:explain|define)\b"
+ASKS_MEANING = r"\b(?:what|wat|wht|wut)\b[^.?!]*\b(?:mean|means|meant|is|are|refers?\s+to)\b|\b(?:explain|define)\b"
 # A term is a short name, not a clause: "the liquidity drag that comes from..." is a methodology question.
 CLAUSE_WORDS = {
     "that", "which", "who", "when", "where", "why", "how", "if", "between", "of", "for", "in", "on", "from", "with",
@@ -162,6 +162,8 @@ def definition_term(text: str, glossary=None) -> str | None:
             continue
         term = re.sub(r"^(?:a|an|the)\s+", "", m["t"].strip(" \"'`"), flags=re.I)
         term = re.sub(r"\s+(?:exactly|again|actually|in vixshield|in the methodology)$", "", term, flags=re.I)
+        # "the false binary in spx mastery", "the 'second engine' in russell clark's stuff": where it is from, not part of it
+        term = re.sub(r"\s+(?:in|from|of|per)\s+(?:the\s+)?(?:spx\s+mastery|vixshield(?:\s+methodology)?|methodology|book|course|(?:russell\s+)?clark(?:'s)?(?:\s+\w+)?|his\s+\w+)$", "", term, flags=re.I).strip(" \"'`")
         term = re.sub(r"\s+(?:on|for|in)\s+(?:an?\s+)?options?$", "", term, flags=re.I)  # "extrinsic value on an option"
         names = [part.strip(" \"'`") for part in re.split(r"\s+/\s+", term)]
         if len(names) > 1:  # "the 'false binary' / loyalty vs motion thing": one term under two names
@@ -225,7 +227,9 @@ def topic_of(text: str, glossary=None) -> str | None:
 
 
 def _the(topic: str) -> str:
-    """How to name the topic in a sentence: "the ALVH", "the iron condor", "Russell Clark"."""
+    """How to name the topic in a sentence: "the ALVH", "the iron condor", "Russell Clark" (without a
+    bracketed alias: "The False Binary (Loyalty vs. Motion)" would read as a comparison)."""
+    topic = re.sub(r"\s*\([^)]*\)", "", topic).strip() or topic
     if topic.lower() in PEOPLE or topic.lower().startswith("the "):
         return topic
     return f"the {topic}"
