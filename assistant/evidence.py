@@ -85,7 +85,14 @@ def _compiled(table: list[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
 # Idioms and slang read as the words the articles use.
 REWRITES = _compiled(
     [
-        (r"\bset[- ]and[- ]forget\b|\b(?:once )?and forget(?:ting)? (?:about )?it\b", "static one-time"),
+        (r"\bset[- ]and[- ]forget\b|\b(?:once )?and forget(?:ting)?(?: about)?(?: it)?\b", "static one-time"),
+        (r"\b(?:\d+(?:\.\d+)?x|\w+ times) (?:bigger|larger)\b", "oversized"),
+        (r"\bc(?:o|a)me?s? up (?:so |too |way )?short\b|\bfall(?:s|ing)? short\b", "fails"),
+        (r"\bbaby-?sit\w*", "adjust monitor"),
+        (r"\bthing of value\b|\bthe (?:real |true )?value\b(?= (?:in|of) (?:an? |the )?(?:spx )?(?:iron )?condor)", "asset"),
+        (r"\bone (?:big |large |single )?(?:chunk|block|lump|bet|shot)\b", "single hedge"),
+        (r"\b(?:a )?bunch of\b|\bgoing to\b|\bgonna\b|\bhits?\b", " "),
+        (r"\bbags?\b", "book"),
         (r"\bw/o\b", "without"),
         (r"\bplain (?:vanilla )?(?=(?:iron )?condors?\b)", "without hedge "),
         (r"\bover the (?:life|course|duration|lifetime) of the (?:trade|position)\b", " "),
@@ -444,7 +451,7 @@ def _ordinals(text: str) -> str:
 # "how do you measure basis risk?", "what's the process for quantifying it?": the verb after these is the ask.
 ASK_VERB = re.compile(
     r"\bhow (?:do|does|did|should|would|can|could|to|is|are|was|were)\b(?P<a>.*)|"
-    r"\b(?:process|method|way|steps?|approach|procedure|technique)\b(?:[^?]*?\b(?:for|of|to))? (?P<b>.*)"
+    r"\b(?:process|method|(?:the|a|best|right|proper|correct|vixshield) way|steps?|approach|procedure|technique)\b(?:[^?]*?\b(?:for|of|to))? (?P<b>.*)"
 )
 
 

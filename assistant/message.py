@@ -13,7 +13,8 @@ import re
 
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>", re.S)
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|pre)\s*>|<br\s*/?>", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")  # "4.00" and "5,746.5" are not sentence ends
+# "4.00" and "5,746.5" are not sentence ends, nor "i.e.", "e.g.", "vs." or "etc."
+_SENTENCE_END = re.compile(r"(?<![\s(]i\.e\.)(?<![\s(]e\.g\.)(?<!\bvs\.)(?<!\betc\.)(?<=[.!?])\s+|\n+", re.I)
 _PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?:is|was|are|does|do) (?:it|this|that)\b|^(?:why|how) (?:is|does|do|did) (?:it|this|that)\b", re.I)
 
 
@@ -77,7 +78,7 @@ def the_question(text: str) -> str:
     if tail and ((sum(len(s.split()) for s in tail) <= 5 and _ASKS.match(tail[0]) or re.match(r"(?:and|or|also)\b", tail[0], re.I))
                  or any(re.search(r"\d", s) for s in tail)):
         last = len(sentences) - 1  # "...earning its keep? what metrics", "...break-evens? Short put 5800 and...": the question's own
-    if start > 0 and sentences[start].endswith("?") and sentences[start - 1].endswith("?") and sum(len(s.split()) for s in sentences[start - 1 : last + 1]) <= 35:
+    if start > 0 and (sentences[start].endswith("?") or len(sentences[start].split()) <= 6) and sentences[start - 1].endswith("?") and sum(len(s.split()) for s in sentences[start - 1 : last + 1]) <= 35:
         start -= 1  # "Why do they call the ALVH 'adaptive'? Isn't a hedge something you buy once?": one question in two
     if start > 0 and all(_leans_back(s) for s in sentences[start : last + 1]):
         start -= 1  # one sentence back ("...this phrase 'false binary'. what does it mean?")

@@ -27,7 +27,7 @@ MAX_NUMBER_DIGITS = 100  # no figure a question needs comes near; 309+ digits ov
 
 # "What's the price of bitcoin right now?": a quote, which no article holds.
 LIVE_DATA = re.compile(
-    r"\b(?:price|quote|level|value|trading at|close|closing)\b.*\b(?:right now|today|currently|at the moment|this morning|live)\b|"
+    r"\b(?:price|quote|level|value|trading at|close|closing)\b.*\b(?:right now|rn|atm|today|currently|at the moment|this morning|live)\b|"
     r"\b(?:current|live|today's|latest) (?:price|quote|level|value)\b"
 )
 

@@ -61,7 +61,7 @@ HEDGE_RATIO = routes.register(
         claims=((40, _claims_hedge), (110, lambda found, named: "hedge-ratio" in named)),
         focus=(
             (r"hedge ratio|minimum[- ]variance|\bh\*", ("hedge_ratio",)),
-            (r"effectiveness|r[- ]?squared|\br2\b|r\u00b2", ("effectiveness",)),
+            (r"effective(?:ness)?|r[- ]?squared|\br2\b|r\u00b2|how (?:well|much) (?:does|would|will) (?:it|that|the hedge) (?:work|help)", ("effectiveness",)),
             (r"residual vol\w*|basis risk", ("residual_vol",)),
         ),
         plain_names={

@@ -87,9 +87,9 @@ DEFINITIONS = [
     r"^(?P<t>[\w&/'\"-]+(?:\s+[\w&/'\"-]+){0,3}?)\s+means\s+what(?:\s+exactly)?$",  # "OTM means what exactly?"
     # "saw 'the false binary' in a thread, what's that supposed to mean": the quoted name is the term
     r"^.*?(?P<t>'[^']{3,40}'|\"[^\"]{3,40}\"|\u2018[^\u2019]{3,40}\u2019|\u201c[^\u201d]{3,40}\u201d).*?\bwhat(?:'s|s|\s+is|\s+does|\s+do)\s+(?:that|it|this)\s+(?:(?:supposed|meant)\s+to\s+)?mean$",
-    r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term))?"
+    r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term|principle)(?:\s+(?:behind|of|in)\s+(?:the\s+)?[\w-]+)?)?"
     r"(?:\s+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|to\s+me))?(?:\s+(?:pls|please|plz))?$",
-    r"^(?:what|wat|wht|wut)(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+)$",
+    r"^(?:what|wat|wht|wut)(?:\s+exactly|\s+really|\s+actually)?(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+)$",
     r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)(?:[\s,]+(?:pls|please|plz|thx|short\s+one|briefly|quickly|in\s+short))*$",
     r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
 ]
@@ -123,7 +123,7 @@ BARE_FOLLOW_UP = {
 }
 LEAD_WORDS = re.compile(
     r"^(?:(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|also|ok|okay|then|hmm|right|seriously(?: though)?|sorry|honestly|"
-    r"quick question|newbie question)\b[\s,:-]*)+",
+    r"quick question|quick one|quick q|newbie question)\b[\s,:-]*)+",
     re.I,
 )
 

@@ -248,7 +248,7 @@ def read_vix(scan: Scan, found: dict) -> None:
     )
     if m:
         found["spx_drop"] = fraction(number(m["v"]), True)
-    rises = r"(?:rises?|rose|jumps?|jumped|spikes?|spiked|goes|went|climbs?|climbed|pops?|popped|moves?|up|increases?)"
+    rises = r"(?:rises?|rose|jumps?|jumped|spikes?|spiked|goes|went|gets|got|climbs?|climbed|pops?|popped|moves?|up|increases?)"
     m = scan.first(
         rf"\bvix\s+(?:(?:is|at|of|=|from|level|now|currently)\s*)*(?P<a>{NUM})\s+(?:and\s+)?(?:{rises}\s+)?to\s+(?P<b>{NUM})",
         rf"\bvix\s+{rises}\s+from\s+(?P<a>{NUM})\s+to\s+(?P<b>{NUM})",
@@ -314,7 +314,7 @@ def read_alvh(scan: Scan, found: dict) -> None:
     """ALVH layer parameters: "3% allocation", "25% increments", "30/60/90-day expirations",
     "hedge ratio 1:1.3", "activate at VIX 20, 25 and 30"."""
     m = scan.first(
-        rf"{START}(?P<v>{NUM})\s*(?:%|percent)\s*(?:of\s+(?:the\s+)?(?:notional|portfolio|book)\s+)?(?:allocation|budget)",
+        rf"{START}(?P<v>{NUM})\s*(?:%|percent)\s*(?:of\s+(?:the\s+)?(?:notional|portfolio|book)\s+)?(?:(?:hedge|hedging|vix|alvh)\s+)?(?:allocation|budget)",
         rf"\b(?:allocat\w*|budget)\s+{CHANGED}(?:of\s+|is\s+|at\s+)?(?P<v>{NUM})\s*(?:%|percent)",
     )
     if m:
@@ -446,7 +446,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
     A span that is a time to expiry ("expiring in 30 days", "30 days to expiry") is left to read_time.
     """
     m = scan.first(
-        rf"(?<!expir)(?<!expiring\s)(?<!expires\s)\b(?:in|after|within|over\s+the\s+next|in\s+the\s+next)\s+{_SPAN}(?:'?\s+time)?(?:\s+from\s+(?:now|today))?\b(?!\s*(?:to|until|till|before|left)\b)",
+        rf"(?<!expir)(?<!expiring\s)(?<!expires\s)\b(?:in|after|within|(?:over|for)\s+the\s+next|in\s+the\s+next)\s+{_SPAN}(?:'?\s+time)?(?:\s+from\s+(?:now|today))?\b(?!\s*(?:to|until|till|before|left)\b)",
         rf"{START}{_SPAN}\s+from\s+(?:now|today)",
         rf"\b(?:at\s+|on\s+|by\s+)?day\s+(?P<n>{NUM})(?P<u>)\b",
     )
