@@ -74,7 +74,7 @@ _MORE_STOP = set(
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
     "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away itself themselves "
-    "no once whole wat wht wut".split()
+    "no once whole wat wht wut afterwards afterward thereafter never".split()
 )
 
 
@@ -89,6 +89,7 @@ REWRITES = _compiled(
         (r"\b(?:\d+(?:\.\d+)?x|\w+ times) (?:bigger|larger)\b", "oversized"),
         (r"\bc(?:o|a)me?s? up (?:so |too |way )?short\b|\bfall(?:s|ing)? short\b", "fails"),
         (r"\bbaby-?sit\w*", "adjust monitor"),
+        (r"\b(?:never|doesn't|does not|won't|will not) (?:sits?|stays?|stands?) still\b|\bwander(?:s|ed|ing)? (?:around|off)\b", "moves"),
         (r"\bthing of value\b|\bthe (?:real |true )?value\b(?= (?:in|of) (?:an? |the )?(?:spx )?(?:iron )?condor)", "asset"),
         (r"\bone (?:big |large |single )?(?:chunk|block|lump|bet|shot)\b", "single hedge"),
         (r"\b(?:a )?bunch of\b|\bgoing to\b|\bgonna\b|\bhits?\b", " "),
@@ -169,7 +170,7 @@ GENERIC = {
         "decide decides deciding determine determines keep keeps stay stays go goes went gone watch watches look looks "
         "piece post posts blog ticker tickers symbol symbols run runs running show shows showing shown appear appears "
         "customer customers client clients subscriber subscribers support question questions read understand consider considered "
-        "tend tends meant supposed know knows wonder wondering check checked name-checked namecheck cited"
+        "tend tends meant supposed know knows wonder wondering check checked name-checked namecheck cited set sets setting done kept"
     ).split()
 }
 
