@@ -85,7 +85,7 @@ def _compiled(table: list[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
 # Idioms and slang read as the words the articles use.
 REWRITES = _compiled(
     [
-        (r"\bset[- ]and[- ]forget\b|\b(?:once )?and forget(?:ting)?(?: about)?(?: it)?\b", "static one-time"),
+        (r"\bset[- ]and[- ]forget\b|\b(?:(?:buy|buys|buying|bought|put on|set up)(?: it| them)? )?(?:once )?and forget(?:ting)?(?: about)?(?: it)?\b", "static one-time"),
         (r"\b(?:\d+(?:\.\d+)?x|\w+ times) (?:bigger|larger)\b", "oversized"),
         (r"\bc(?:o|a)me?s? up (?:so |too |way )?short\b|\bfall(?:s|ing)? short\b", "fails"),
         (r"\bbaby-?sit\w*", "adjust monitor"),
@@ -170,7 +170,8 @@ GENERIC = {
         "decide decides deciding determine determines keep keeps stay stays go goes went gone watch watches look looks "
         "piece post posts blog ticker tickers symbol symbols run runs running show shows showing shown appear appears "
         "customer customers client clients subscriber subscribers support question questions read understand consider considered "
-        "tend tends meant supposed know knows wonder wondering check checked name-checked namecheck cited set sets setting done kept"
+        "tend tends meant supposed know knows wonder wondering check checked name-checked namecheck cited set sets setting done kept "
+        "tell tells telling told hear hears heard hold holds holding market markets"
     ).split()
 }
 
@@ -266,7 +267,7 @@ ANSWER_TYPES = [
             r"\bhow (?:many|much|long|often|far|big|large|wide|soon)\b|\bwhat (?:percent(?:age)?|size|level|ratio|threshold|"
             r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|"
             r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta|number|figure|width|distance)s?\b|"
-            r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike|reading|value|threshold|number)s?\b|\bby what\b|"
+            r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike|reading|value|threshold|number)s?\b|\bby what\b|\bwhat range\b|"
             r"\bwhat \w+ (?:delta|dte|percentage)\b|\bput (?:a |any )?(?:number|figure)s? on\b"
         ),
         re.compile(rf"\d|{_NUMBER_WORDS}|\bpercent\b", re.I),

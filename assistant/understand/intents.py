@@ -67,17 +67,17 @@ ADVICE = [
 DEFINITIONS = [
     r"^what\s+does\s+(?P<t>.+?)\s+stand\s+for$",
     r"^what(?:'s|s|\s+does|\s+do|\s+is)?\s+(?P<t>[\w&/-]+)\s+(?:stand|short)\s+for\b",  # "whats ALVH stand for and whats the basic idea"
-    r"^what(?:'s|s|\s+is|\s+are)\s+(?:the|this|that)?\s*(?P<t>.+?)\s+(?:\w+\s+){0,2}(?:keeps?\s+(?:going\s+on|talking|harping\s+on)\s+about|keeps?\s+(?:bringing\s+up|mentioning|using|referencing|saying)|"
+    r"^what(?:'s|s|\s+is|\s+are)\s+(?:the|this|that)?\s*(?P<t>.+?)(?:\s+thing)?\s+(?:\w+\s+){0,5}?(?:keeps?\s+(?:going\s+on|talking|harping\s+on)\s+about|keeps?\s+(?:bringing\s+up|mentioning|using|referencing|saying)|"
     r"(?:talks?|writes?|wrote|goes\s+on)\s+about|mentions?|mentioned|refers?\s+to|means\s+by)\b.*$",
     r"^what\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
     r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
     r"^(?:remind|tell|show)\s+(?:me|us)\s+(?:again\s+)?what\s+(?P<t>.+?)\s+(?:is|are|means?|stands?\s+for)(?:\s+again)?$",
     # "Customer wants to know what "the false binary" means in the course material. Can you give me a one-liner?"
     r"^.*?\b(?:know|asking|asks|asked|wondering|wonders|understand|tell\s+(?:me|them|him|her))\s+what\s+(?P<t>.+?)\s+means\b.*$",
-    r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean(?:\s+(?:when|in|here|for|to|as|if)\b.*)?$",  # "...mean in this context?"
+    r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean(?:\s+(?:when|in|here|for|to|as|if|on|at|with|from)\b.*)?$",  # "...mean in this context?"
     r"^what(?:'s|s|\s+is)\s+(?P<t>he|she|it|this|that|clark|russell clark|the author)\s+(?:actually\s+|really\s+)?(?:getting|driving)\s+at$",
     r"^(?:what\s+is\s+|what's\s+|whats\s+)?the\s+(?:definition|meaning)\s+of\s+(?P<t>.+)$",
-    r"^(?:definition|meaning)\s+of\s+(?P<t>.+)$",
+    r"^(?:definition|meaning|defn|def)\s+of\s+(?P<t>.+?)(?:[\s,]+(?:pls|please|plz|thx|thanks))*(?:[\s,]+in\s+(?:plain|simple)\s+(?:english|terms|words|language))?$",
     r"^(?P<t>.+?)\s*=\s*\?+.*$",  # "big top temporal theta cash press = ??"
     r"^(?P<t>.+?)\s+in\s+(?:one|a|1|two|2)\s+(?:sentence|line|word)s?$",  # "ALVH in one sentence?"
     r"^(?:what(?:'s|s|\s+is|\s+are)\s+)?(?P<t>.+?)\s+(?:in\s+a\s+nutshell|in\s+short|in\s+brief|tl;?dr)$",
@@ -249,6 +249,8 @@ def resolve(text: str, topic: str | None, glossary=None) -> tuple[str, bool]:
         return BARE_FOLLOW_UP[low].format(the=_the(topic)), True
     words = re.findall(r"[a-z']+", low)
     if not PRONOUNS.intersection(w.removesuffix("'s") for w in words):
+        if re.match(r"\s*(?:and|also|so)\b", text, re.I) and len(words) <= 12 and topic_of(body, glossary) is None:
+            return f"{body} in {_the(topic)}", True  # "and how big is each layer?" after the ALVH
         return text, False
     own = topic_of(body, glossary)
     if own is not None and own.lower() != topic.lower():

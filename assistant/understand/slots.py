@@ -212,7 +212,7 @@ def read_hedge(scan: Scan, found: dict) -> None:
         if m:
             found[field] = signed(m, fraction(number(m["v"]), bool(m["p"])))
     m = scan.first(
-        rf"\b(?:correlation(?:\s+coefficient)?|corr|rho)(?:\s+(?:between|of)\s+[a-z][\w\s&-]*?)?\s*{CHANGED}{AT}{SIGN}(?P<v>{NUM}){PCT}",
+        rf"\b(?:correlation(?:\s+coefficient)?|corr|rho)(?:\s+(?:between|of|with|to)\s+[a-z][\w\s&-]*?)?\s*{CHANGED}{AT}{SIGN}(?P<v>{NUM}){PCT}",
         rf"\bcorrelated\s+{AT}{SIGN}(?P<v>{NUM}){PCT}",
         rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+correlation",
     )
@@ -269,7 +269,7 @@ def read_vix(scan: Scan, found: dict) -> None:
     m = scan.first(rf"\bvix\s+(?:only\s+|just\s+|instead\s+)?{rises}\s+(?:up\s+)?to\s+(?P<b>{NUM})")
     if m:
         found.setdefault("vix_to", tidy(number(m["b"])))
-    m = scan.first(rf"\bvix\s+{rises}\s+(?:up\s+)?(?:by\s+)?(?P<v>{NUM})(?P<u>\s*%|\s*percent|\s*points?|\s*pts?)?")
+    m = scan.first(rf"\bvix\s+(?:only\s+|just\s+|instead\s+)?{rises}\s+(?:up\s+)?(?:by\s+)?(?P<v>{NUM})(?P<u>\s*%|\s*percent|\s*points?|\s*pts?)?")
     if m:
         if m["u"] and "%" in m["u"] or m["u"] and "percent" in m["u"]:
             found["vix_rise_pct"] = fraction(number(m["v"]), True)
