@@ -45,6 +45,11 @@ EXPLAINING = re.compile(
     r"^(?:why\b|how (?!many|much|long|often|far|big|large|wide|soon)\w+|what happens\b|what goes wrong\b|"
     r"what(?:'s| is) the (?:actual |real |main |big |biggest )?(?:danger|risk|problem|downside|catch|issue)s? (?:of|with|in)\b)"
 )
+def explaining(question: str) -> bool:
+    """Whether the question, or one of its sentences ("I hold NFTs. Why wouldn't VIX calls protect me?"), asks for an explanation."""
+    return any(EXPLAINING.search(part.strip()) for part in re.split(r"(?<=[.!?])\s+", question.lower().strip()))
+
+
 TOPIC_CREDIT = 0.5  # credit for a focus word found only inside another glossary term's name
 
 _SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ies", "ed", "es", "ly", "ity", "s", "e")
@@ -74,7 +79,7 @@ _MORE_STOP = set(
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
     "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away itself themselves "
-    "no once whole wat wht wut afterwards afterward thereafter never".split()
+    "no not once whole wat wht wut afterwards afterward thereafter never".split()
 )
 
 

@@ -255,7 +255,7 @@ class Assistant:
         scored = table.score(query, query_vector, self.index.glossary, focus)
         sides = evidence.comparison_sides(query)
         if require_evidence:
-            explaining = bool(evidence.EXPLAINING.search(query.lower().strip())) and not table.unknown_trading_words(focus)
+            explaining = evidence.explaining(query) and not table.unknown_trading_words(focus)
             found = [x for x in scored if evidence.is_evidence(x, explaining)]
             if sides:
                 found = self.both_sides(sides, table, found)
