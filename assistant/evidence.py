@@ -100,6 +100,8 @@ REWRITES = _compiled(
         (r"\b(?:a )?bunch of\b|\bgoing to\b|\bgonna\b|\bhits?\b", " "),
         (r"\bbags?\b", "book"),
         (r"\bw/o\b", "without"),
+        (r"\bas an? (?:share|percentage|fraction|proportion|percent|slice) of\b", " of "),
+        (r"\b(?:layered|spread(?: out)?|staggered) (?:across|over) time\b", "layered expirations"),
         (r"\bplain (?:vanilla )?(?=(?:iron )?condors?\b)", "without hedge "),
         (r"\bover the (?:life|course|duration|lifetime) of the (?:trade|position)\b", " "),
         (r"\b(?:go|goes|going|went|gone) south\b", "losses"),
@@ -176,7 +178,7 @@ GENERIC = {
         "piece post posts blog ticker tickers symbol symbols run runs running show shows showing shown appear appears "
         "customer customers client clients subscriber subscribers support question questions read understand consider considered "
         "tend tends meant supposed know knows wonder wondering check checked name-checked namecheck cited set sets setting done kept "
-        "tell tells telling told hear hears heard hold holds holding market markets"
+        "tell tells telling told hear hears heard hold holds holding market markets frame frames framed framing"
     ).split()
 }
 
@@ -243,6 +245,12 @@ SYNONYMS = {
         "bigger": "larger oversized oversize",
         "larger": "bigger oversized oversize",
         "several": "multiple",
+        "real": "true",
+        "true": "real",
+        "catch": "capture captures",
+        "tweak": "adjust adjusting adjustment",
+        "oscillator": "indicator indicators signal signals",
+        "chart": "indicator indicators signal signals",
         "instead": "rather",
         "chunk": "increment increments tranche tranches portion",
         "economic": "macroeconomic macro",
@@ -271,7 +279,7 @@ ANSWER_TYPES = [
         re.compile(
             r"\bhow (?:many|much|long|often|far|big|large|wide|soon)\b|\bwhat (?:percent(?:age)?|size|level|ratio|threshold|"
             r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|"
-            r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta|number|figure|width|distance)s?\b|"
+            r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta|number|figure|width|distance|reading|trigger)s?\b|"
             r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike|reading|value|threshold|number)s?\b|\bby what\b|\bwhat range\b|"
             r"\bwhat \w+ (?:delta|dte|percentage)\b|\bput (?:a |any )?(?:number|figure)s? on\b"
         ),
@@ -280,7 +288,7 @@ ANSWER_TYPES = [
     ),
     AnswerType(
         "names",
-        re.compile(r"\b(?:which|what)(?: \w+)? (?:etfs?|etps?|tickers?|indicators?|instruments?|products?|funds?|platforms?|signals?|tools?|metrics?|releases?|reports?)\b"),
+        re.compile(r"\b(?:which|what)(?: \w+)? (?:etfs?|etps?|tickers?|indicators?|instruments?|products?|funds?|platforms?|signals?|tools?|metrics?|releases?|reports?|oscillators?|charts?)\b"),
         re.compile(r"\b[A-Z][A-Z0-9/&-]{1,}\b"),
         "the names",
     ),

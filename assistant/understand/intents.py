@@ -74,13 +74,14 @@ DEFINITIONS = [
     r"^(?:remind|tell|show)\s+(?:me|us)\s+(?:again\s+)?what\s+(?P<t>.+?)\s+(?:is|are|means?|stands?\s+for)(?:\s+again)?$",
     # "Customer wants to know what "the false binary" means in the course material. Can you give me a one-liner?"
     r"^.*?\b(?:know|asking|asks|asked|wondering|wonders|understand|tell\s+(?:me|them|him|her))\s+what\s+(?P<t>.+?)\s+means\b.*$",
-    r"^what\s+(?:does|do)\s+(?P<t>.+?)\s+mean(?:\s+(?:when|in|here|for|to|as|if|on|at|with|from)\b.*)?$",  # "...mean in this context?"
+    r"^(?:what|wht|wat|wut)\s+(?:does|do)\s+(?P<t>.+?)\s+mean(?:\s+(?:when|in|here|for|to|as|if|on|at|with|from)\b.*)?$",
+    r"^(?:eli5|explain\s+like\s+i'?m\s+(?:5|five))[:,]?\s+(?P<t>.+?)(?:\s+(?:pls|please|plz))?$",  # "...mean in this context?"
     r"^what(?:'s|s|\s+is)\s+(?P<t>he|she|it|this|that|clark|russell clark|the author)\s+(?:actually\s+|really\s+)?(?:getting|driving)\s+at$",
     r"^(?:what\s+is\s+|what's\s+|whats\s+)?the\s+(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?:definition|meaning|defn|def)\s+of\s+(?P<t>.+?)(?:[\s,]+(?:pls|please|plz|thx|thanks))*(?:[\s,]+in\s+(?:plain|simple)\s+(?:english|terms|words|language))?$",
     r"^(?P<t>.+?)\s*=\s*\?+.*$",  # "big top temporal theta cash press = ??"
     r"^(?P<t>.+?)\s+in\s+(?:one|a|1|two|2)\s+(?:sentence|line|word)s?$",  # "ALVH in one sentence?"
-    r"^(?:what(?:'s|s|\s+is|\s+are)\s+)?(?P<t>.+?)\s+(?:in\s+a\s+nutshell|in\s+short|in\s+brief|tl;?dr)$",
+    r"^(?:what(?:'s|s|\s+is|\s+are)\s+)?(?P<t>.+?)\s+(?:in\s+a\s+nutshell|in\s+short|in\s+brief|tl;?dr|eli5)$",
     # "When Clark talks about 'time travel' for trades, what does he actually mean?"
     r"^(?:when|if)\s+.+?\b(?:talks?|writes?|speaks?)\s+about\s+(?P<t>['\"][^'\"]+['\"]|[\w-]+(?:\s+[\w-]+)?)(?:\s+(?:for|in|with)\s+\w+)?,?\s+what\s+(?:does|do|did)\s+(?:he|she|they|clark|it)\s+(?:actually\s+|really\s+)?mean$",
     r"^(?:define|explain)\s+(?P<t>.+)$",
@@ -89,12 +90,12 @@ DEFINITIONS = [
     r"^.*?(?P<t>'[^']{3,40}'|\"[^\"]{3,40}\"|\u2018[^\u2019]{3,40}\u2019|\u201c[^\u201d]{3,40}\u201d).*?\bwhat(?:'s|s|\s+is|\s+does|\s+do)\s+(?:that|it|this)\s+(?:(?:supposed|meant)\s+to\s+)?mean$",
     r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term|principle)(?:\s+(?:behind|of|in)\s+(?:the\s+)?[\w-]+)?)?"
     r"(?:\s+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|to\s+me))?(?:\s+(?:pls|please|plz))?$",
-    r"^(?:what|wat|wht|wut)(?:\s+exactly|\s+really|\s+actually)?(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+)$",
+    r"^(?:what|wat|wht|wut|wtf)(?:\s+exactly|\s+really|\s+actually)?(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+?)(?:\s+and\s+(?:what|how)\s+(?:does|do|is)\s+(?:it|they)\b.*)?$",
     r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)(?:[\s,]+(?:pls|please|plz|thx|short\s+one|briefly|quickly|in\s+short))*$",
     r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
 ]
 QUOTED = r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,40})['\"\u2019\u201d]"
-ASKS_MEANING = r"\b(?:what|wat|wht|wut)\b[^.?!]*\b(?:mean|means|meant|is|are|refers?\s+to)\b|\b(?:explain|define)\b"
+ASKS_MEANING = r"\b(?:what|wat|wht|wut|wtf)\b[^.?!]*\b(?:mean|means|meant|is|are|refers?\s+to)\b|\b(?:explain|define)\b"
 # A term is a short name, not a clause: "the liquidity drag that comes from..." is a methodology question.
 CLAUSE_WORDS = {
     "that", "which", "who", "when", "where", "why", "how", "if", "between", "of", "for", "in", "on", "from", "with",
@@ -123,7 +124,7 @@ BARE_FOLLOW_UP = {
 }
 LEAD_WORDS = re.compile(
     r"^(?:(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|also|ok|okay|then|hmm|right|seriously(?: though)?|sorry|honestly|"
-    r"quick question|quick one|quick q|newbie question)\b[\s,:-]*)+",
+    r"quick question|quick one|quick q|newbie question|hey|hi|dumb q(?:uestion)?|stupid q(?:uestion)?|noob q(?:uestion)?)\b[\s,:-]*)+",
     re.I,
 )
 
@@ -155,7 +156,19 @@ def _strip_end(text: str) -> str:
 
 def definition_term(text: str, glossary=None) -> str | None:
     """The term of a definition question ("What does ALVH stand for?" -> "ALVH"), else None."""
+    quoted = re.search(r"[\"\u201c]([^\"\u201d]{5,120}\?)[\"\u201d]", text)
+    if quoted and quoted.group(0) != text.strip():  # 'Support ticket: "what exactly is basis risk?" Can you give me a definition?'
+        inner = definition_term(quoted[1], glossary)
+        if inner is not None:
+            return inner
     plain = _strip_end(LEAD_WORDS.sub("", text))
+    # A quoted glossary name in a message that asks what something means: "Clark keeps using the phrase "time
+    # travel". What does he mean by it?", "a customer wants to know what the "false binary" is"
+    quoted = [q.strip() for q in re.findall(QUOTED, text)]
+    if glossary is not None and re.search(ASKS_MEANING, text, re.I):
+        found = [q for q in quoted if _glossary_lookup(glossary, re.sub(r"^(?:a|an|the)\s+", "", q, flags=re.I)) is not None]
+        if len(found) == 1:
+            return re.sub(r"^(?:a|an|the)\s+", "", found[0], flags=re.I)
     for pattern in DEFINITIONS:
         m = re.match(pattern, plain, re.I)
         if not m:
@@ -179,13 +192,6 @@ def definition_term(text: str, glossary=None) -> str | None:
         if not words or len(words) > 5 or CLAUSE_WORDS.intersection(words) or re.search(r"\d{3,}", term):
             return None
         return term
-    # A quoted glossary name in a message that asks what something means: "Clark keeps using the phrase "time
-    # travel". What does he mean by it?", "a customer wants to know what the "false binary" is"
-    quoted = [q.strip() for q in re.findall(QUOTED, text)]
-    if glossary is not None and re.search(ASKS_MEANING, text, re.I):
-        found = [q for q in quoted if _glossary_lookup(glossary, re.sub(r"^(?:a|an|the)\s+", "", q, flags=re.I)) is not None]
-        if len(found) == 1:
-            return re.sub(r"^(?:a|an|the)\s+", "", found[0], flags=re.I)
     # A bare term: "ALVH?", "MEV", or a glossary name on its own.
     if glossary is not None and _glossary_lookup(glossary, plain) is not None:
         return plain

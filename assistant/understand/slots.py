@@ -424,7 +424,8 @@ _DOWN = r"(?:falls?|fell|fallen|drops?|dropped|declines?|declined|decreases?|dec
 _ALSO = r"(?:(?:also|then|suddenly|really|just|instantly|only)\s+)?"
 _PNL = (
     r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss|\b(?:make|made|gain|win)\s+or\s+(?:lose|lost)\b|\bdamage\b|"
-    r"\bhow\s+much\s+(?:do|would|will|did|could)\s+(?:i|we|you)\s+(?:lose|make|be\s+down|be\s+up)\b"
+    r"\bhow\s+much\s+(?:do|would|will|did|could)\s+(?:i|we|you)\s+(?:lose|make|be\s+down|be\s+up)\b|"
+    r"\bwhat\s+happens\s+to\s+(?:my|the|this|that|a)\b"
 )
 _CHANGE = rf"{_ALSO}(?:has\s+|had\s+|have\s+)?{_ALSO}(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
 
@@ -448,6 +449,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
     m = scan.first(
         rf"(?<!expir)(?<!expiring\s)(?<!expires\s)\b(?:in|after|within|(?:over|for)\s+the\s+next|in\s+the\s+next)\s+{_SPAN}(?:'?\s+time)?(?:\s+from\s+(?:now|today))?\b(?!\s*(?:to|until|till|before|left)\b)",
         rf"{START}{_SPAN}\s+from\s+(?:now|today)",
+        rf"{START}{_SPAN}\s+(?:go(?:es)?\s+by|pass(?:es)?|have\s+passed|elapse|later)\b",  # "if 20 days go by"
         rf"\b(?:at\s+|on\s+|by\s+)?day\s+(?P<n>{NUM})(?P<u>)\b",
     )
     dated_at = []  # where the later date is named: a level in that sentence is the what-if level
@@ -586,7 +588,7 @@ def read_spot(scan: Scan, found: dict) -> None:
     verbs = (
         r"(?:is|was|at|of|=|:|now|currently|trading|trades|traded|sits|sitting|drops?|dropped|falls?|fell|rises?|rose|"
         r"rall(?:y|ies|ied)|goes|went|moves?|moved|closes|closed|ends?|ended|settles?|to|around|near|@|level|price|"
-        r"back|down|up|were|be|being|gets|got|hits?|has|had|run|ran|climbed|slid|sank|now)"
+        r"back|down|up|were|be|being|gets|got|hits?|has|had|run|ran|climbed|slid|sank|now|ripped|rips|jumped|spiked|popped|tanked|crashed|dumped|pumped)"
     )
     where = r"(?:spx|spot(?:\s+price)?|the\s+index|index|underlying|the\s+market)"
     m = scan.first(
