@@ -98,7 +98,8 @@ REWRITES = _compiled(
         (r"\bthing of value\b|\bthe (?:real |true )?value\b(?= (?:in|of) (?:an? |the )?(?:spx )?(?:iron )?condor)", "asset"),
         (r"\bone (?:big |large |single )?(?:chunk|block|lump|bet|shot)\b", "single hedge"),
         (r"\b(?:a )?bunch of\b|\bgoing to\b|\bgonna\b|\bhits?\b", " "),
-        (r"\bbags?\b", "book"),
+        (r"\bbags?\b|\bbaskets?\b", "book"),
+        (r"\bsized (?=(?:so |way |much |a lot |far )*(?:bigger|larger)\b)", " "),
         (r"\bw/o\b", "without"),
         (r"\bas an? (?:share|percentage|fraction|proportion|percent|slice) of\b", " of "),
         (r"\b(?:layered|spread(?: out)?|staggered) (?:across|over) time\b", "layered expirations"),
@@ -294,7 +295,8 @@ ANSWER_TYPES = [
     ),
     AnswerType(
         "time",
-        re.compile(r"^when\b|\bwhat (?:time|day|date|expirations?|maturit(?:y|ies)|tenors?)\b|\b(?:at )?which (?:expirations?|maturit(?:y|ies)|tenors?)\b"),
+        # "when do you roll?", not "when you build the hedge, what goes in the first layer?"
+        re.compile(r"^when\s+(?:do|does|did|is|are|was|were|should|would|will|can|could|must|to|exactly)\b|^when\W*$|\bwhat (?:time|day|date|expirations?|maturit(?:y|ies)|tenors?)\b|\b(?:at )?which (?:expirations?|maturit(?:y|ies)|tenors?)\b"),
         re.compile(r"\d|\bday|\bweek|\bmonth|\bexpir|\bbefore\b|\bafter\b|\bduring\b|\bwhen\b", re.I),
         "a time for it",
     ),
@@ -470,14 +472,22 @@ ASK_VERB = re.compile(
 )
 
 
+# "If I wanted to actually measure the basis risk..., how would I go about it?": the verb of the wish
+WANTED_VERB = re.compile(r"\b(?:want(?:ed|s)?|trying|try|need(?:ed|s)?|like|wish(?:ed)?) to (?:actually |really |properly )?(?P<a>.*)")
+
+
 def ask_verb(question: str, focus: Focus, glossary) -> str | None:
     """The stem of the verb a "how do you ...?" question asks about ("measur"), if it is a focus word."""
-    m = ASK_VERB.search(question.lower())
+    low = question.lower()
+    m = ASK_VERB.search(low)
     if not m:
         return None
-    rest = m["a"] if m["a"] is not None else m["b"]
-    _, plain = _split_terms(rest, glossary)
-    return next((stem(w) for w in _WORD.findall(rest) if stem(w) in focus.words and stem(w) in plain), None)
+    for rest in (m["a"] if m["a"] is not None else m["b"], *(w["a"] for w in [WANTED_VERB.search(low)] if w)):
+        _, plain = _split_terms(rest, glossary)
+        verb = next((stem(w) for w in _WORD.findall(rest) if stem(w) in focus.words and stem(w) in plain), None)
+        if verb:
+            return verb
+    return None
 
 
 def says(s: Sentence, unit: str) -> bool:
