@@ -232,6 +232,14 @@ def topic_of(text: str, glossary=None) -> str | None:
     return m.group(0) if m else None
 
 
+def _names_of(topic: str, glossary) -> list[str]:
+    """The names a topic goes by, lower case: "NFT (Non-Fungible Token)" -> ["nft (non-fungible token)", "nft", ...]."""
+    names = {topic.lower(), re.sub(r"\s*\([^)]*\)", "", topic).strip().lower()}
+    term = _glossary_lookup(glossary, topic) if glossary is not None else None
+    names |= {n.lower() for n in getattr(term, "names", ())}
+    return [n for n in names if n]
+
+
 def _the(topic: str) -> str:
     """How to name the topic in a sentence: "the ALVH", "the iron condor", "Russell Clark" (without a
     bracketed alias: "The False Binary (Loyalty vs. Motion)" would read as a comparison)."""
@@ -262,7 +270,8 @@ def resolve(text: str, topic: str | None, glossary=None) -> tuple[str, bool]:
     if own is not None and own.lower() != topic.lower():
         # "What is MEV and how is it used?": the pronoun points back at the message's own topic.
         first_pronoun = re.search(r"\b(?:" + "|".join(PRONOUNS) + r")\b", low)
-        if first_pronoun is None or low.find(own.lower()) < first_pronoun.start():
+        named_at = [low.find(name) for name in _names_of(own, glossary) if low.find(name) >= 0]
+        if first_pronoun is None or (named_at and min(named_at) < first_pronoun.start()):
             return text, False
     if len(words) > 12 and not LEAD_WORDS.match(text):
         return text, False
