@@ -42,7 +42,7 @@ INSIDE_OTHER_TERM = 0.25
 EXPLAIN_COSINE = 0.55  # an explanation question's evidence by similarity alone (swept 0.5-0.6 on the chat cases, coverage set, h7-h11)
 # "why can't I just...?", "how does the hedge protect...?", "what happens to a condor when...?": asks for an explanation
 EXPLAINING = re.compile(
-    r"^(?:why\b|how (?!many|much|long|often|far|big|large|wide|soon)\w+|what happens\b|what goes wrong\b|"
+    r"^(?:why\b|how (?!many|much|long|often|far|big|large|wide|soon)\w+|what (?:actually |really |exactly )?(?:happens|goes wrong)\b|"
     r"what(?:'s| is) the (?:actual |real |main |big |biggest )?(?:danger|risk|problem|downside|catch|issue)s? (?:of|with|in)\b)"
 )
 def explaining(question: str) -> bool:
@@ -101,6 +101,7 @@ REWRITES = _compiled(
         (r"\bbags?\b|\bbaskets?\b", "book"),
         (r"\bsized (?=(?:so |way |much |a lot |far )*(?:bigger|larger)\b)", " "),
         (r"\bw/o\b", "without"),
+        (r"\b(?:the )?whole time\b|\ball the time\b|\bshift(?:s|ing)? around\b", " "),
         (r"\bas an? (?:share|percentage|fraction|proportion|percent|slice) of\b", " of "),
         (r"\b(?:layered|spread(?: out)?|staggered) (?:across|over) time\b", "layered expirations"),
         (r"\bplain (?:vanilla )?(?=(?:iron )?condors?\b)", "without hedge "),
@@ -246,6 +247,10 @@ SYNONYMS = {
         "bigger": "larger oversized oversize",
         "larger": "bigger oversized oversize",
         "several": "multiple",
+        "expand": "expansion expansions",
+        "expansion": "expand expands expanding",
+        "fixed": "static rigid",
+        "shift": "adjust moving",
         "real": "true",
         "true": "real",
         "catch": "capture captures",

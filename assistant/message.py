@@ -21,7 +21,7 @@ _PRONOUN = re.compile(r"\b(?:it|this|that|these|those|they|them|so)\b[?.!]*$|^(?
 # "Can you give me a one-liner?": a request that names no topic of its own
 _REQUEST = re.compile(r"^(?:can|could|would|will) (?:you|u|someone) (?:please |quickly |briefly )?(?:give|explain|help|tell|summari[sz]e|describe|clarify|break)\b(?!.*\b(?:what|how|why)\b)", re.I)
 # A question about one's own position, and the sentences before it that state the position's figures
-_POSITION_ASK = re.compile(r"\b(?:my|the|this|that|our)\s+(?:position|condor|iron condor|spread|trade|hedge)\b|\b(?:delta|theta|vega|gamma|p\s*/\s*l|p&l|pnl|break-?evens?|max(?:imum)? (?:loss|profit))\b", re.I)
+_POSITION_ASK = re.compile(r"\b(?:my|the|this|that|our)\s+(?:position|condor|iron condor|spread|trade|hedge)\b|\b(?:delta|theta|vega|gamma|p\s*/\s*l|p&l|pnl|break-?evens?|max(?:imum)? (?:loss|profit)|probability|pop|odds)\b", re.I)
 _POSITION = re.compile(r"\d{3,5}\s*/\s*\d{3,5}|\b(?:iv|spx|vix|credit|dte|days?)\b[^.?!]*\d|\d[^.?!]*\b(?:iv|credit|dte|days?|strike|calls?|puts?)\b", re.I)
 _CONTEXT_PHRASE = re.compile(r"\b(?:in|for) (?:this|that) (?:context|case|sense|setting|methodology|framework|thread|approach)\b", re.I)
 # Who is asking, not what: "Customer asks: ...", "Relaying from a ticket - user wants a plain definition: ...",

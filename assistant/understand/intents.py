@@ -84,7 +84,8 @@ DEFINITIONS = [
     r"^(?:what(?:'s|s|\s+is|\s+are)\s+)?(?P<t>.+?)\s+(?:in\s+a\s+nutshell|in\s+short|in\s+brief|tl;?dr|eli5)$",
     # "When Clark talks about 'time travel' for trades, what does he actually mean?"
     r"^(?:when|if)\s+.+?\b(?:talks?|writes?|speaks?)\s+about\s+(?P<t>['\"][^'\"]+['\"]|[\w-]+(?:\s+[\w-]+)?)(?:\s+(?:for|in|with)\s+\w+)?,?\s+what\s+(?:does|do|did)\s+(?:he|she|they|clark|it)\s+(?:actually\s+|really\s+)?mean$",
-    r"^(?:define|explain)\s+(?P<t>.+)$",
+    r"^(?:define|explain)\s+(?P<t>.+?)(?:\s+for\s+(?:me|us))?(?:\s*\([^)]*\))?$",
+    r"^(?:what|wht|wat)\s+(?:does|do)\s+(?P<t>[\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:measure|track|tell\s+(?:me|you|us)|show|capture)$",  # "what does vega measure?"
     r"^(?P<t>[\w&/'\"-]+(?:\s+[\w&/'\"-]+){0,3}?)\s+means\s+what(?:\s+exactly)?$",  # "OTM means what exactly?"
     # "saw 'the false binary' in a thread, what's that supposed to mean": the quoted name is the term
     r"^.*?(?P<t>'[^']{3,40}'|\"[^\"]{3,40}\"|\u2018[^\u2019]{3,40}\u2019|\u201c[^\u201d]{3,40}\u201d).*?\bwhat(?:'s|s|\s+is|\s+does|\s+do)\s+(?:that|it|this)\s+(?:(?:supposed|meant)\s+to\s+)?mean$",
@@ -162,6 +163,10 @@ def definition_term(text: str, glossary=None) -> str | None:
         if inner is not None:
             return inner
     plain = _strip_end(LEAD_WORDS.sub("", text))
+    if ":" in plain and not re.search(r"\d:\d", plain):  # "quick one, new to options: what does vega measure??"
+        after = plain.rsplit(":", 1)[1].strip()
+        if after and after != plain and re.match(r"(?:what|wht|wat|define|explain|whats)\b", after, re.I):
+            plain = after
     # A quoted glossary name in a message that asks what something means: "Clark keeps using the phrase "time
     # travel". What does he mean by it?", "a customer wants to know what the "false binary" is"
     quoted = [q.strip() for q in re.findall(QUOTED, text)]
@@ -279,6 +284,13 @@ def resolve(text: str, topic: str | None, glossary=None) -> tuple[str, bool]:
     body = re.sub(r"\bit's\b", f"{the} is", body, flags=re.I)
     body = re.sub(r"\b(?:its|their)\b", f"{the}'s", body, flags=re.I)
     body = re.sub(r"\b(?:it|they|them)\b", the, body, flags=re.I)
+    # "why is that a problem...?", "is this such a big deal?": "that" stands for the thing after a verb
+    body = re.sub(
+        r"\b(is|was|are|were|isn't|wasn't)\s+(?:this|that)\b(?=\s+(?:a|an|so|such|really|even|bad|good|important|relevant|risky|dangerous|necessary|needed)\b)",
+        lambda m: f"{m[1]} {the}",
+        body,
+        flags=re.I,
+    )
     # "this" and "that" only where they stand for a thing, not before a noun ("that layer").
     body = re.sub(
         r"\b(?:this|that|these|those)\b(?=\s*$|\s+(?:is|was|are|work|works|mean|means|do|does|help|helps|protect|protects|"
