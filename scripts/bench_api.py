@@ -141,7 +141,9 @@ def run(base: str, questions: list[str], concurrency: int, total: int, uncached:
                     break
                 q = questions[i % len(questions)]
                 if uncached:  # a different text each time: the query-vector cache never hits
-                    q = f"{q} (ref {tag(i + concurrency * 100_000)})"
+                    # inside the question, before its "?": a tail after it is not part of the question
+                    # the assistant reads (message.the_question), so it would not make the text unique
+                    q = f"{q.rstrip('?')} (ref {tag(i + concurrency * 100_000)})?"
                 status, secs = c.chat(q)
                 mine.append(secs)
                 if status != 200:
@@ -190,7 +192,7 @@ def main() -> int:
     ap.add_argument("--concurrency", default="1,8,32")
     ap.add_argument("--json", type=Path, help="also write the results here")
     ap.add_argument("--uncached", action="store_true",
-                    help="make every question text unique (a trailing '(ref xyz)'), so no per-text cache helps")
+                    help="make every question text unique ('(ref xyz)' before its question mark), so no per-text cache helps")
     args = ap.parse_args()
 
     proc = tmp = None

@@ -47,7 +47,7 @@ def encoder_rate(questions: list[str], total: int, tag) -> float:
     encoder.encode([questions[0]])
     t0 = time.perf_counter()
     for i in range(total):
-        encoder.encode([f"{questions[i % len(questions)]} (ref {tag(i + 7_000_000)})"])
+        encoder.encode([f"{questions[i % len(questions)].rstrip('?')} (ref {tag(i + 7_000_000)})?"])
     return total / (time.perf_counter() - t0)
 
 
