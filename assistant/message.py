@@ -78,7 +78,7 @@ def the_question(text: str) -> str:
         return _without_asker(text)
     last = start = asking[-1]
     tail = sentences[last + 1 :]
-    if tail and ((sum(len(s.split()) for s in tail) <= 5 and _ASKS.match(tail[0]) or re.match(r"(?:and|or|also)\b", tail[0], re.I))
+    if tail and ((sum(len(s.split()) for s in tail) <= 5 and _ASKS.match(tail[0]) or re.match(r"(?:and|or|also|like|i mean|ie|eg)\b", tail[0], re.I))
                  or any(re.search(r"\d", s) for s in tail)):
         last = len(sentences) - 1  # "...earning its keep? what metrics", "...break-evens? Short put 5800 and...": the question's own
     if start > 0 and (sentences[start].endswith("?") or len(sentences[start].split()) <= 6) and sentences[start - 1].endswith("?") and sum(len(s.split()) for s in sentences[start - 1 : last + 1]) <= 35:
