@@ -285,7 +285,7 @@ ANSWER_TYPES = [
         re.compile(
             r"\bhow (?:many|much|long|often|far|big|large|wide|soon)\b|\bwhat (?:percent(?:age)?|size|level|ratio|threshold|"
             r"delta|dte|number|amount|price|value|target|multiple|allocation|win rate)s?\b|\bat what\b|"
-            r"\bwhat (?:\w+ )?(?:level|percent(?:age)?|threshold|ratio|delta|number|figure|width|distance|reading|trigger)s?\b|"
+            r"\bwhat (?:\w+ ){0,2}(?:level|percent(?:age)?|threshold|ratio|delta|number|figure|width|distance|reading|trigger)s?\b|"
             r"\bwhich (?:\w+ ){0,2}(?:delta|dte|level|strike|reading|value|threshold|number)s?\b|\bby what\b|\bwhat range\b|"
             r"\bwhat \w+ (?:delta|dte|percentage)\b|\bput (?:a |any )?(?:number|figure)s? on\b"
         ),

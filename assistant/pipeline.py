@@ -120,6 +120,8 @@ class Assistant:
             whole = understand(plain, previous, self.index.glossary)
             if whole.intent is Intent.CALCULATION and whole.calc is not None and not whole.calc.missing:
                 return plain, whole
+            if whole.intent is Intent.DEFINITION and u.intent is not Intent.DEFINITION and POINTS_BACK.search(asked):
+                return plain, whole  # 'a customer asked what "time travel" means... I'd like to give them the definition. What is it?'
         return asked, u
 
     def understand_in_context(self, asked: str, previous):

@@ -425,7 +425,7 @@ _ALSO = r"(?:(?:also|then|suddenly|really|just|instantly|only)\s+)?"
 _PNL = (
     r"\bp\s*/\s*l\b|\bp&l\b|\bpnl\b|profit\s+(?:or|and)\s+loss|\b(?:make|made|gain|win)\s+or\s+(?:lose|lost)\b|\bdamage\b|"
     r"\bhow\s+much\s+(?:do|would|will|did|could)\s+(?:i|we|you)\s+(?:lose|make|be\s+down|be\s+up)\b|"
-    r"\bwhat\s+happens\s+to\s+(?:my|the|this|that|a)\b"
+    r"\bwhat\s+happens\s+to\s+(?:my|the|this|that|a)\b|\bwhat\s+(?:do|would|will|could|did)\s+(?:i|we|you)\s+(?:lose|make|gain)\b"
 )
 _CHANGE = rf"{_ALSO}(?:has\s+|had\s+|have\s+)?{_ALSO}(?:{_UP}|{_DOWN}|goes|went|gone|moves?|moved|is|was|were|gets|got)(?:\s+(?:up|down|back))?"
 
@@ -475,7 +475,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
         r"tags?|tagged|touch(?:es|ed)?|reach(?:es|ed)?|finish(?:es|ed)?|ends\s+up|ended\s+up|expires?|expired)"
     )
     # "P/L at expiration if SPX settles at 5770": the level is the one on expiry day
-    at_expiry = scan.first(r"\b(?:at|on|by|upon)\s+(?:the\s+)?(?:expiration|expiry|settlement)(?:\s+day)?\b|\bexpiration\s+day\b") if re.search(_PNL, scan.text) else None
+    at_expiry = scan.first(r"\b(?:at|on|by|upon)\s+(?:the\s+)?(?:expiration|expiry|settlement)(?:\s+day)?\b|\bexpiration\s+day\b") if re.search(rf"{_PNL}|\bif\b", scan.text) else None
     m = scan.first(
         rf"\bif\s+{where}\s*{_ALSO}{moves}(?:\s+(?:back|down|up|just|only))*\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
         rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
