@@ -79,7 +79,7 @@ _MORE_STOP = set(
     "ok okay so pls plz please thx thanks hey hi hello yo btw tbh imo ya yeah yep um hmm uh basically literally "
     "mechanically each every anyway anyways kinda sorta guys folks enough if very really quite pretty roughly supposed "
     "wouldn isn doesn don aren wasn weren didn shouldn couldn hasn haven ain am re ll ve away itself themselves "
-    "no not once whole wat wht wut afterwards afterward thereafter never".split()
+    "no not once whole wat wht wut afterwards afterward thereafter never because".split()
 )
 
 
@@ -354,7 +354,7 @@ NOT_FIGURES = re.compile(r"\bS&P\s*500\b|\b[A-Za-z]+-\d+\b|\b(?:19|20)\d\d\b")
 FIGURE_UNITS = [
     (re.compile(r"%|\bpercent"), re.compile(r"\d\s*%|\bpercent", re.I)),
     (re.compile(r"\bdays?\b|\bdte\b"), re.compile(r"\d+\s*-?\s*(?:and\s+\d+\s*-?\s*)?(?:calendar |trading )?days?\b|\d+-,", re.I)),
-    (re.compile(r"\blevel\b(?!.*%|.*percent)"), re.compile(r"(?<![\w.-])\d+(?:\.\d+)?\b(?!\s*(?:%|-\s*\d|percent|x\b))", re.I)),
+    (re.compile(r"\b(?:level|reading)\b(?!.*%|.*percent)"), re.compile(r"(?<![\w.-])\d+(?:\.\d+)?\b(?!\s*(?:%|-\s*\d|percent|x\b))", re.I)),
     (re.compile(r"\bdelta\b"), re.compile(r"\bdelta\b[^.]{0,30}(?:\d|zero)|(?:\d|zero)[^.]{0,20}\bdelta\b", re.I)),
 ]
 
@@ -686,7 +686,7 @@ def is_evidence(x: Scored, explaining: bool = False) -> bool:
 _COMPARISON = [
     re.compile(r"\bhow(?:'s| is| are| does| do) (?P<a>.+?) (?:different|differ) (?:from|to|than) (?P<b>.+?)[?.!]*$"),
     re.compile(r"^(?:(?:is|are|isn't|aren't) )?(?P<a>.+?) (?:any |really |much |so )?(?:different|differs?) (?:from|to|than) (?P<b>.+?)[?.!]*$"),
-    re.compile(r"\b(?:difference|differences) between (?P<a>.+?) and (?P<b>.+?)[?.!]*$"),
+    re.compile(r"\b(?:difference|differences|diff) between (?P<a>.+?) and (?P<b>.+?)[?.!]*$"),
     re.compile(r"\bcompare (?P<a>.+?) (?:with|to|and) (?P<b>.+?)[?.!]*$"),
     re.compile(r"^(?:what about |is )?(?P<a>[\w\s:/.-]+?) (?:vs\.?|versus) (?P<b>.+?)[?.!]*$"),
     # "..., like what goes in first layer vs second layer": the few words either side of "vs"

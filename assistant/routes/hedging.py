@@ -112,7 +112,8 @@ OVERSIZE = routes.register(
             (
                 r"how (?:large|big)|size of the hedge|hedge size|oversized notional|new notional|total (?:hedge|notional)|"
                 r"(?:would|does|will) (?:that|it|this) (?:come|work out|amount) to|what (?:does|would) (?:that|it) (?:make|give)|"
-                r"what notional|what size|(?:notional|size|hedge) (?:do|would|should|will) (?:i|we) (?:actually |really )?need",
+                r"what notional|what size|(?:notional|size|hedge) (?:do|would|should|will) (?:i|we) (?:actually |really )?need|"
+                r"what (?:does|would|will) (?:it|that|this|my hedge|the hedge) become",
                 ("oversized_notional",),
             ),
         ),

@@ -190,7 +190,7 @@ def read_strikes(scan: Scan, found: dict) -> None:
         found.setdefault("call_wing", number(m["w"]))
 
     # A single option, for the option and implied-vol calculators: "the 6000 call", "a put struck at 5800"
-    for m in scan.take(rf"{START}(?P<v>{NUM})\s*(?:strike\s+)?(?P<k>put|call)s?\b") + scan.take(
+    for m in scan.take(rf"{START}(?P<v>{NUM})\s*(?:strike\s+)?(?:spx\s+|index\s+|spy\s+)?(?P<k>put|call)s?\b") + scan.take(
         rf"\b(?P<k>put|call)\s+(?:option\s+)?(?:with\s+(?:a\s+)?)?(?:strike\s+{AT}|struck\s+at\s+)(?P<v>{NUM})"
     ):
         found.setdefault("options", []).append((m["k"], tidy(number(m["v"]))))
@@ -477,7 +477,7 @@ def read_what_if(scan: Scan, found: dict) -> None:
     # "P/L at expiration if SPX settles at 5770": the level is the one on expiry day
     at_expiry = scan.first(r"\b(?:at|on|by|upon)\s+(?:the\s+)?(?:expiration|expiry|settlement)(?:\s+day)?\b|\bexpiration\s+day\b") if re.search(rf"{_PNL}|\bif\b", scan.text) else None
     m = scan.first(
-        rf"\bif\s+{where}\s*{_ALSO}{moves}(?:\s+(?:back|down|up|just|only))*\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
+        rf"\bif\s+{where}\s*{_ALSO}(?:has\s+|had\s+|have\s+|'s\s+)?{_ALSO}{moves}(?:\s+(?:back|down|up|just|only))*\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
         rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
         rf"\b(?:spx|spot|the\s+index)\s+{_ALSO}(?:gaps?|gapped|{moves})(?:\s+(?:down|up))?\s+to\s+(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))"
         if "at_days" in found or "before_expiry" in found else r"(?!x)x",
