@@ -69,7 +69,7 @@ DEFINITIONS = [
     r"^what(?:'s|s|\s+does|\s+do|\s+is)?\s+(?P<t>[\w&/-]+)\s+(?:stand|short)\s+for\b",  # "whats ALVH stand for and whats the basic idea"
     r"^what(?:'s|s|\s+is|\s+are)\s+(?:the|this|that)?\s*(?P<t>.+?)(?:\s+thing)?\s+(?:\w+\s+){0,5}?(?:keeps?\s+(?:going\s+on|talking|harping\s+on)\s+about|keeps?\s+(?:bringing\s+up|mentioning|using|referencing|saying)|"
     r"(?:talks?|writes?|wrote|goes\s+on)\s+about|mentions?|mentioned|refers?\s+to|means\s+by)\b.*$",
-    r"^what\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
+    r"^(?:what|wat|wht|wut)\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
     r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
     r"^(?:remind|tell|show)\s+(?:me|us)\s+(?:again\s+)?what\s+(?P<t>.+?)\s+(?:is|are|means?|stands?\s+for)(?:\s+again)?$",
     # "Customer wants to know what "the false binary" means in the course material. Can you give me a one-liner?"
@@ -95,6 +95,11 @@ DEFINITIONS = [
     r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)(?:[\s,]+(?:pls|please|plz|thx|short\s+one|briefly|quickly|in\s+short))*$",
     r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
 ]
+# How the answer should read, or where the term is from, at the end of a definition question
+ASIDE = (
+    r"(?:[\s,;:-]+(?:pls|please|plz|thx|thanks|ty|(?:keep it|make it) (?:simple|short|brief|quick)|briefly|quickly|simply|eli5|"
+    r"in (?:plain|simple) (?:english|terms|words|language)|for (?:a )?beginners?)|\s*\([^)]*\))\s*$"
+)
 QUOTED = r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,40})['\"\u2019\u201d]"
 ASKS_MEANING = r"\b(?:what|wat|wht|wut|wtf)\b[^.?!]*\b(?:mean|means|meant|is|are|refers?\s+to)\b|\b(?:explain|define)\b"
 # A term is a short name, not a clause: "the liquidity drag that comes from..." is a methodology question.
@@ -125,7 +130,7 @@ BARE_FOLLOW_UP = {
 }
 LEAD_WORDS = re.compile(
     r"^(?:(?:(?:so\s+)?anyway|anyhow|btw|by the way|and|but|so|also|ok|okay|then|hmm|right|seriously(?: though)?|sorry|honestly|"
-    r"quick question|quick one|quick q|newbie question|hey|hi|dumb q(?:uestion)?|stupid q(?:uestion)?|noob q(?:uestion)?)\b[\s,:-]*)+",
+    r"quick question|quick one|quick q|newbie question|hey|hi|yo|dumb q(?:uestion)?|stupid q(?:uestion)?|noob q(?:uestion)?)\b[\s,:-]*)+",
     re.I,
 )
 
@@ -163,6 +168,8 @@ def definition_term(text: str, glossary=None) -> str | None:
         if inner is not None:
             return inner
     plain = _strip_end(LEAD_WORDS.sub("", text))
+    for _ in range(3):  # "define basis risk pls, keep it simple", "what is vega, in plain english", "contango (in vix futures)"
+        plain = _strip_end(re.sub(ASIDE, "", plain, flags=re.I))
     if ":" in plain and not re.search(r"\d:\d", plain):  # "quick one, new to options: what does vega measure??"
         after = plain.rsplit(":", 1)[1].strip()
         if after and after != plain and re.match(r"(?:what|wht|wat|define|explain|whats)\b", after, re.I):
