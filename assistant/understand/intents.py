@@ -168,8 +168,12 @@ def definition_term(text: str, glossary=None) -> str | None:
         if inner is not None:
             return inner
     plain = _strip_end(LEAD_WORDS.sub("", text))
+    before = plain
     for _ in range(3):  # "define basis risk pls, keep it simple", "what is vega, in plain english", "contango (in vix futures)"
         plain = _strip_end(re.sub(ASIDE, "", plain, flags=re.I))
+    if plain != before and 0 < len(plain.split()) <= 4 and not CLAUSE_WORDS.intersection(plain.lower().split()) and not re.search(r"[?!.]", plain):
+        if not re.match(r"(?:what|wat|wht|wut|wtf|define|explain|whats|how|why)\b", plain, re.I):
+            return plain  # "vega?? in plain english pls": a bare term asked plainly
     if ":" in plain and not re.search(r"\d:\d", plain):  # "quick one, new to options: what does vega measure??"
         after = plain.rsplit(":", 1)[1].strip()
         if after and after != plain and re.match(r"(?:what|wht|wat|define|explain|whats)\b", after, re.I):
