@@ -180,7 +180,7 @@ GENERIC = {
         "piece post posts blog ticker tickers symbol symbols run runs running show shows showing shown appear appears "
         "customer customers client clients subscriber subscribers support question questions read understand consider considered "
         "tend tends meant supposed know knows wonder wondering check checked name-checked namecheck cited set sets setting done kept "
-        "tell tells telling told hear hears heard hold holds holding market markets frame frames framed framing"
+        "tell tells telling told hear hears heard hold holds holding market markets frame frames framed framing find finds found"
     ).split()
 }
 

@@ -208,6 +208,8 @@ def read_hedge(scan: Scan, found: dict) -> None:
             rf"\b{noun}(?:'s)?\s+(?:(?:{kinds})\s+)?{vol}\s*{CHANGED}{AT}{SIGN}(?P<v>{NUM}){PCT}",
             rf"\b{of}{noun}\s*{AT}{SIGN}(?P<v>{NUM}){PCT}",
             rf"{START}{SIGN}(?P<v>{NUM}){PCT}\s+{noun}\s+{vol}",
+            # "my book runs about 20% vol", "the hedge instrument 40% vol"
+            rf"\b{noun}(?:'s)?\s+(?:runs?\s+|running\s+|is\s+|has\s+|at\s+|with\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?{SIGN}(?P<v>{NUM}){PCT}\s*(?:annual(?:ized)?\s+)?{vol}\b",
         )
         if m:
             found[field] = signed(m, fraction(number(m["v"]), bool(m["p"])))
@@ -375,7 +377,8 @@ SMALL = r"\d{1,3}(?:\.\d+)?|\.\d+"  # a credit in points: never a strike-sized n
 def read_credit(scan: Scan, found: dict) -> None:
     """The net credit: "for a 4.20 credit", "collected $3.10", "sold for $3.50", "credit 2", "$350 credit",
     "for 1.25", "the 5800/5850/6100/6150 condor at 2.80"."""
-    dollars = r"(?P<d>\$)?\s?(?P<v>{num})\s*(?P<dw>dollars?|usd)?".format(num=NUM)
+    # "got a $500,000 book" is a size, not a credit
+    dollars = r"(?P<d>\$)?\s?(?P<v>{num})(?![\d,.]*\d)\s*(?P<dw>dollars?|usd)?(?!\s*(?:k|m|mm|million|thousand)?\s*(?:book|portfolio|account|fund|notional|exposure|bag))".format(num=NUM)
     m = scan.first(
         rf"{START}{dollars}\s*(?:points?|pts?)?\s*(?:of\s+)?(?:net\s+|total\s+)?credit\b",
         rf"\bcredit\s*(?:received\s+|collected\s+)?{AT}(?:roughly\s+)?{dollars}",
@@ -404,7 +407,7 @@ def read_count(scan: Scan, found: dict) -> None:
         rf"{START}(?!an?\s)(?P<v>\d+|{WORDS})\s+(?:contracts?|lots?|condors?|units?|spreads?)\b",  # not "a condor", "a lot of"
         r"\b(?P<v>an?)\s+contract\b",
         r"\b(?:contracts?|lots?|quantity|qty)\s*(?:of\s+|is\s+|=\s*|:\s*)?(?P<v>\d+)\b(?![.,]\d)",
-        r"\b(?:trade|trading|sell|selling|buy|buying|run|running|do|open|opening)\s+(?P<v>\d+)\s+of\s+(?:them|those|these|it)\b",
+        r"\b(?:trade|trading|sell|selling|buy|buying|run|running|do|open|opening|on|for|with)\s+(?P<v>\d+)\s+of\s+(?:them|those|these|it)\b",
         r"(?<![\w.])x\s?(?P<v>\d+)\b(?![.,]\d)",
         # "I'm short 10 of the 5800/5850/6050/6100 condors" (the strikes are already read)
         r"\b(?:short|long|sold|bought|sell|buy|hold|holding|own|have|running)\s+(?P<v>\d{1,3})\s+of\s+(?:the|these|those|my)\s+(?:\u00a6+\s*)?(?:iron\s+)?(?:condors?|spreads?|ics?)\b",
@@ -470,14 +473,14 @@ def read_what_if(scan: Scan, found: dict) -> None:
         dated_at.append(m.start())
     where = r"(?:spx|spot|the\s+index|the\s+market|it|the\s+underlying)"
     moves = (
-        r"(?:is|'s|was|were|goes|went|gets|moves?|falls?|drops?|rises?|rall(?:y|ies|ied)|trades?|sits|closes|ends|settles|hits|"
+        r"(?:is|'s|was|were|goes|went|gets|moves?|falls?|drops?|rises?|rall(?:y|ies|ied)|trades?|sits|sitting|trading|hovering|closes|ends|settles|hits|"
         r"slides?|slid|sinks?|sank|dips?|dipped|climbs?|climbed|runs?|ran|pulls?\s+back|sells?\s+off|tanks?|tanked|crashes|crashed|"
         r"tags?|tagged|touch(?:es|ed)?|reach(?:es|ed)?|finish(?:es|ed)?|ends\s+up|ended\s+up|expires?|expired)"
     )
     # "P/L at expiration if SPX settles at 5770": the level is the one on expiry day
     at_expiry = scan.first(r"\b(?:at|on|by|upon)\s+(?:the\s+)?(?:expiration|expiry|settlement)(?:\s+day)?\b|\bexpiration\s+day\b") if re.search(rf"{_PNL}|\bif\b", scan.text) else None
     m = scan.first(
-        rf"\bif\s+{where}\s*{_ALSO}(?:has\s+|had\s+|have\s+|'s\s+)?{_ALSO}{moves}(?:\s+(?:back|down|up|just|only))*\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
+        rf"\bif\s+{where}\s*{_ALSO}(?:has\s+|had\s+|have\s+|'s\s+|is\s+)?{_ALSO}{moves}(?:\s+(?:back|down|up|just|only))*\s+(?:to|at)?\s*\$?(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))",
         rf"\b(?:spx|spot|the\s+index)\s+(?:is\s+)?at\s+(?P<v>{NUM})(?=\s+(?:in|after|on|by|at\s+day)\b|\s+{_SPAN}\s+from)",
         rf"\b(?:spx|spot|the\s+index)\s+{_ALSO}(?:gaps?|gapped|{moves})(?:\s+(?:down|up))?\s+to\s+(?P<v>{NUM})(?!\s*(?:%|percent|points?|pts?|\d))"
         if "at_days" in found or "before_expiry" in found else r"(?!x)x",
