@@ -30,6 +30,7 @@ import numpy as np
 
 from assistant.compose import _BOILERPLATE, _STOP, clean_sentence
 from assistant.glossary import words as glossary_words
+from assistant.message import split_sentences
 
 MIN_COVERAGE = 0.6  # with MIN_COSINE
 MIN_COSINE = 0.25
@@ -45,9 +46,11 @@ EXPLAINING = re.compile(
     r"^(?:why\b|how (?!many|much|long|often|far|big|large|wide|soon)\w+|what (?:actually |really |exactly )?(?:happens|goes wrong)\b|"
     r"what(?:'s| is) the (?:actual |real |main |big |biggest )?(?:danger|risk|problem|downside|catch|issue)s? (?:of|with|in)\b)"
 )
+
+
 def explaining(question: str) -> bool:
     """Whether the question, or one of its sentences ("I hold NFTs. Why wouldn't VIX calls protect me?"), asks for an explanation."""
-    return any(EXPLAINING.search(part.strip()) for part in re.split(r"(?<=[.!?])\s+", question.lower().strip()))
+    return any(EXPLAINING.search(part.lower()) for part in split_sentences(question))
 
 
 TOPIC_CREDIT = 0.5  # credit for a focus word found only inside another glossary term's name

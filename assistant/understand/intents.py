@@ -64,18 +64,20 @@ ADVICE = [
     r"\bis (?:it|this|that) (?:a good|a bad|worth)\b.*\b(?:buy|sell|trade|condor|position)\b",
 ]
 
+WHAT = r"(?:what|wat|wht|wut|wtf)"  # and the ways a quick message spells it
+
 DEFINITIONS = [
     r"^what\s+does\s+(?P<t>.+?)\s+stand\s+for$",
     r"^what(?:'s|s|\s+does|\s+do|\s+is)?\s+(?P<t>[\w&/-]+)\s+(?:stand|short)\s+for\b",  # "whats ALVH stand for and whats the basic idea"
     r"^what(?:'s|s|\s+is|\s+are)\s+(?:the|this|that)?\s*(?P<t>.+?)(?:\s+thing)?\s+(?:\w+\s+){0,5}?(?:keeps?\s+(?:going\s+on|talking|harping\s+on)\s+about|keeps?\s+(?:bringing\s+up|mentioning|using|referencing|saying)|"
     r"(?:talks?|writes?|wrote|goes\s+on)\s+about|mentions?|mentioned|refers?\s+to|means\s+by)\b.*$",
-    r"^(?:what|wat|wht|wut)\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
+    rf"^{WHAT}\s+(?:does|do|did)\s+.+?\s+mean\s+by\s+(?P<t>.+)$",
     r"^what\s+is\s+meant\s+by\s+(?P<t>.+)$",
     r"^(?:remind|tell|show)\s+(?:me|us)\s+(?:again\s+)?what\s+(?P<t>.+?)\s+(?:is|are|means?|stands?\s+for)(?:\s+again)?$",
     # "Customer wants to know what "the false binary" means in the course material. Can you give me a one-liner?"
     r"^.*?\b(?:know|asking|asks|asked|wondering|wonders|understand|tell\s+(?:me|them|him|her))\s+what\s+(?P<t>.+?)\s+means\b.*$",
-    r"^(?:what|wht|wat|wut)\s+(?:does|do)\s+(?P<t>.+?)\s+mean(?:\s+(?:when|in|here|for|to|as|if|on|at|with|from)\b.*)?$",
-    r"^(?:eli5|explain\s+like\s+i'?m\s+(?:5|five))[:,]?\s+(?P<t>.+?)(?:\s+(?:pls|please|plz))?$",  # "...mean in this context?"
+    rf"^{WHAT}\s+(?:does|do)\s+(?P<t>.+?)\s+mean(?:\s+(?:when|in|here|for|to|as|if|on|at|with|from)\b.*)?$",  # "...mean in this context?"
+    r"^(?:eli5|explain\s+like\s+i'?m\s+(?:5|five))[:,]?\s+(?P<t>.+?)(?:\s+(?:pls|please|plz))?$",
     r"^what(?:'s|s|\s+is)\s+(?P<t>he|she|it|this|that|clark|russell clark|the author)\s+(?:actually\s+|really\s+)?(?:getting|driving)\s+at$",
     r"^(?:what\s+is\s+|what's\s+|whats\s+)?the\s+(?:definition|meaning)\s+of\s+(?P<t>.+)$",
     r"^(?:definition|meaning|defn|def)\s+of\s+(?P<t>.+?)(?:[\s,]+(?:pls|please|plz|thx|thanks))*(?:[\s,]+in\s+(?:plain|simple)\s+(?:english|terms|words|language))?$",
@@ -85,13 +87,13 @@ DEFINITIONS = [
     # "When Clark talks about 'time travel' for trades, what does he actually mean?"
     r"^(?:when|if)\s+.+?\b(?:talks?|writes?|speaks?)\s+about\s+(?P<t>['\"][^'\"]+['\"]|[\w-]+(?:\s+[\w-]+)?)(?:\s+(?:for|in|with)\s+\w+)?,?\s+what\s+(?:does|do|did)\s+(?:he|she|they|clark|it)\s+(?:actually\s+|really\s+)?mean$",
     r"^(?:define|explain)\s+(?P<t>.+?)(?:\s+for\s+(?:me|us))?(?:\s*\([^)]*\))?$",
-    r"^(?:what|wht|wat)\s+(?:does|do)\s+(?P<t>[\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:measure|track|tell\s+(?:me|you|us)|show|capture)$",  # "what does vega measure?"
+    rf"^{WHAT}\s+(?:does|do)\s+(?P<t>[\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:measure|track|tell\s+(?:me|you|us)|show|capture)$",  # "what does vega measure?"
     r"^(?P<t>[\w&/'\"-]+(?:\s+[\w&/'\"-]+){0,3}?)\s+means\s+what(?:\s+exactly)?$",  # "OTM means what exactly?"
     # "saw 'the false binary' in a thread, what's that supposed to mean": the quoted name is the term
     r"^.*?(?P<t>'[^']{3,40}'|\"[^\"]{3,40}\"|\u2018[^\u2019]{3,40}\u2019|\u201c[^\u201d]{3,40}\u201d).*?\bwhat(?:'s|s|\s+is|\s+does|\s+do)\s+(?:that|it|this)\s+(?:(?:supposed|meant)\s+to\s+)?mean$",
     r"^(?:can|could|would)\s+(?:someone|somebody|you|u)\s+(?:pls\s+|please\s+)?(?:explain|define)\s+(?:the\s+)?(?P<t>.+?)(?:\s+(?:thing|concept|idea|term|principle)(?:\s+(?:behind|of|in)\s+(?:the\s+)?[\w-]+)?)?"
     r"(?:\s+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|to\s+me))?(?:\s+(?:pls|please|plz))?$",
-    r"^(?:what|wat|wht|wut|wtf)(?:\s+exactly|\s+really|\s+actually)?(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+?)(?:\s+and\s+(?:what|how)\s+(?:does|do|is)\s+(?:it|they)\b.*)?$",
+    rf"^{WHAT}(?:\s+exactly|\s+really|\s+actually)?(?:'s|s|\s+is|\s+are|\s+r)\s+(?P<t>.+?)(?:\s+and\s+(?:what|how)\s+(?:does|do|is)\s+(?:it|they)\b.*)?$",
     r"^(?P<t>.+?)\s+(?:meaning|definition|stands?\s+for)(?:[\s,]+(?:pls|please|plz|thx|short\s+one|briefly|quickly|in\s+short))*$",
     r"^(?:what(?:'s|s|\s+is)\s+)?(?P<t>.+?)[?!.\s]+(?:in\s+(?:plain|simple)\s+(?:english|terms|words|language)|simply|eli5|for\s+(?:a\s+)?beginners?)(?:\s+(?:pls|please|plz|thx|thanks))?$",
 ]
@@ -101,7 +103,7 @@ ASIDE = (
     r"in (?:plain|simple) (?:english|terms|words|language)|for (?:a )?beginners?)|\s*\([^)]*\))\s*$"
 )
 QUOTED = r"['\"\u2018\u201c]([^'\"\u2019\u201d]{3,40})['\"\u2019\u201d]"
-ASKS_MEANING = r"\b(?:what|wat|wht|wut|wtf)\b[^.?!]*\b(?:mean|means|meant|is|are|refers?\s+to)\b|\b(?:explain|define)\b"
+ASKS_MEANING = rf"\b{WHAT}\b[^.?!]*\b(?:mean|means|meant|is|are|refers?\s+to)\b|\b(?:explain|define)\b"
 # A term is a short name, not a clause: "the liquidity drag that comes from..." is a methodology question.
 CLAUSE_WORDS = {
     "that", "which", "who", "when", "where", "why", "how", "if", "between", "of", "for", "in", "on", "from", "with",
@@ -172,19 +174,19 @@ def definition_term(text: str, glossary=None) -> str | None:
     for _ in range(3):  # "define basis risk pls, keep it simple", "what is vega, in plain english", "contango (in vix futures)"
         plain = _strip_end(re.sub(ASIDE, "", plain, flags=re.I))
     if plain != before and 0 < len(plain.split()) <= 4 and not CLAUSE_WORDS.intersection(plain.lower().split()) and not re.search(r"[?!.]", plain):
-        if not re.match(r"(?:what|wat|wht|wut|wtf|define|explain|whats|how|why)\b", plain, re.I):
+        if not re.match(rf"(?:{WHAT}|define|explain|whats|how|why)\b", plain, re.I):
             return plain  # "vega?? in plain english pls": a bare term asked plainly
     if ":" in plain and not re.search(r"\d:\d", plain):  # "quick one, new to options: what does vega measure??"
         after = plain.rsplit(":", 1)[1].strip()
-        if after and after != plain and re.match(r"(?:what|wht|wat|define|explain|whats)\b", after, re.I):
+        if after and after != plain and re.match(rf"(?:{WHAT}|define|explain|whats)\b", after, re.I):
             plain = after
     # A quoted glossary name in a message that asks what something means: "Clark keeps using the phrase "time
     # travel". What does he mean by it?", "a customer wants to know what the "false binary" is"
-    quoted = [q.strip() for q in re.findall(QUOTED, text)]
     if glossary is not None and re.search(ASKS_MEANING, text, re.I):
-        found = [q for q in quoted if _glossary_lookup(glossary, re.sub(r"^(?:a|an|the)\s+", "", q, flags=re.I)) is not None]
+        quoted = [re.sub(r"^(?:a|an|the)\s+", "", q.strip(), flags=re.I) for q in re.findall(QUOTED, text)]
+        found = [q for q in quoted if _glossary_lookup(glossary, q) is not None]
         if len(found) == 1:
-            return re.sub(r"^(?:a|an|the)\s+", "", found[0], flags=re.I)
+            return found[0]
     for pattern in DEFINITIONS:
         m = re.match(pattern, plain, re.I)
         if not m:
@@ -248,9 +250,14 @@ def topic_of(text: str, glossary=None) -> str | None:
     return m.group(0) if m else None
 
 
+def _short_name(topic: str) -> str:
+    """The topic without its bracketed alias: "NFT (Non-Fungible Token)" -> "NFT"."""
+    return re.sub(r"\s*\([^)]*\)", "", topic).strip() or topic
+
+
 def _names_of(topic: str, glossary) -> list[str]:
     """The names a topic goes by, lower case: "NFT (Non-Fungible Token)" -> ["nft (non-fungible token)", "nft", ...]."""
-    names = {topic.lower(), re.sub(r"\s*\([^)]*\)", "", topic).strip().lower()}
+    names = {topic.lower(), _short_name(topic).lower()}
     term = _glossary_lookup(glossary, topic) if glossary is not None else None
     names |= {n.lower() for n in getattr(term, "names", ())}
     return [n for n in names if n]
@@ -259,7 +266,7 @@ def _names_of(topic: str, glossary) -> list[str]:
 def _the(topic: str) -> str:
     """How to name the topic in a sentence: "the ALVH", "the iron condor", "Russell Clark" (without a
     bracketed alias: "The False Binary (Loyalty vs. Motion)" would read as a comparison)."""
-    topic = re.sub(r"\s*\([^)]*\)", "", topic).strip() or topic
+    topic = _short_name(topic)
     if topic.lower() in PEOPLE or topic.lower().startswith("the "):
         return topic
     return f"the {topic}"
